@@ -1,0 +1,190 @@
+//! Exact money: amounts are `i64` counts of 10⁻⁴ of a currency's major unit.
+//!
+//! Text is parsed once, at the edge, against the currency's exponent; nothing
+//! is ever rounded. `-?digits(.digits)?` is the only accepted form.
+
+use std::fmt;
+
+use entity::MONEY_SCALE;
+
+/// 10^MONEY_SCALE.
+const SCALE_FACTOR: i64 = 10_i64.pow(MONEY_SCALE);
+
+/// An exact amount in 10⁻⁴ units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Amount(pub i64);
+
+/// Why a money text was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("is not a decimal number (expected digits with an optional fraction, such as \"12.50\")")]
+    Invalid,
+    #[error("has more decimal places than the currency allows ({exponent})")]
+    TooManyDecimals { exponent: u32 },
+    #[error("must not be negative")]
+    Negative,
+    #[error("is too large")]
+    Overflow,
+}
+
+impl Amount {
+    pub const ZERO: Amount = Amount(0);
+
+    /// Parses `-?digits(.digits)?` for a currency with `exponent` decimal places.
+    ///
+    /// Trailing zeros are fine (`"1.000"` is 1.00 in USD); exponents, a `+`
+    /// sign, spaces and the empty string are `Invalid`; negatives are `Negative`.
+    pub fn parse(text: &str, exponent: u32) -> Result<Amount, MoneyError> {
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (int_part, frac_part) = match digits.split_once('.') {
+            Some((int_part, frac_part)) => (int_part, Some(frac_part)),
+            None => (digits, None),
+        };
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !all_digits(int_part) || frac_part.is_some_and(|f| !all_digits(f)) {
+            return Err(MoneyError::Invalid);
+        }
+        let frac = frac_part.unwrap_or("").trim_end_matches('0');
+        if frac.len() > exponent as usize || frac.len() > MONEY_SCALE as usize {
+            return Err(MoneyError::TooManyDecimals { exponent });
+        }
+        let int_value = int_part
+            .trim_start_matches('0')
+            .parse::<i64>()
+            .or_else(|_| {
+                if int_part.trim_start_matches('0').is_empty() {
+                    Ok(0)
+                } else {
+                    Err(MoneyError::Overflow)
+                }
+            })?;
+        let mut frac_value: i64 = 0;
+        for (i, b) in frac.bytes().enumerate() {
+            frac_value += i64::from(b - b'0') * 10_i64.pow(MONEY_SCALE - 1 - i as u32);
+        }
+        let units = int_value
+            .checked_mul(SCALE_FACTOR)
+            .and_then(|v| v.checked_add(frac_value))
+            .ok_or(MoneyError::Overflow)?;
+        if negative && units != 0 {
+            return Err(MoneyError::Negative);
+        }
+        Ok(Amount(units))
+    }
+
+    /// Whole major units (for integers sent as JSON numbers).
+    pub fn from_major(value: i64) -> Result<Amount, MoneyError> {
+        if value < 0 {
+            return Err(MoneyError::Negative);
+        }
+        value
+            .checked_mul(SCALE_FACTOR)
+            .map(Amount)
+            .ok_or(MoneyError::Overflow)
+    }
+
+    /// Writes the amount with exactly `exponent` decimal places; digits beyond
+    /// the exponent (never stored through the API) are kept rather than rounded.
+    pub fn format(self, exponent: u32) -> String {
+        let exponent = exponent.min(MONEY_SCALE);
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let factor = SCALE_FACTOR.unsigned_abs();
+        let int_part = abs / factor;
+        let frac = format!("{:0width$}", abs % factor, width = MONEY_SCALE as usize);
+        let (shown, rest) = frac.split_at(exponent as usize);
+        let shown = if rest.bytes().any(|b| b != b'0') {
+            frac.trim_end_matches('0')
+        } else {
+            shown
+        };
+        if shown.is_empty() {
+            format!("{sign}{int_part}")
+        } else {
+            format!("{sign}{int_part}.{shown}")
+        }
+    }
+
+    pub fn checked_add(self, other: Amount) -> Option<Amount> {
+        self.0.checked_add(other.0).map(Amount)
+    }
+
+    pub fn checked_sub(self, other: Amount) -> Option<Amount> {
+        self.0.checked_sub(other.0).map(Amount)
+    }
+
+    pub fn checked_mul_int(self, factor: i64) -> Option<Amount> {
+        self.0.checked_mul(factor).map(Amount)
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.format(MONEY_SCALE))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_plain_and_fractional_amounts() {
+        assert_eq!(Amount::parse("12", 2), Ok(Amount(120_000)));
+        assert_eq!(Amount::parse("12.5", 2), Ok(Amount(125_000)));
+        assert_eq!(Amount::parse("0.01", 2), Ok(Amount(100)));
+        assert_eq!(Amount::parse("1.000", 2), Ok(Amount(10_000)));
+        assert_eq!(Amount::parse("0.125", 3), Ok(Amount(1_250)));
+        assert_eq!(Amount::parse("007", 0), Ok(Amount(70_000)));
+        assert_eq!(Amount::parse("-0", 2), Ok(Amount(0)));
+    }
+
+    #[test]
+    fn refuses_what_is_not_plain_decimal_text() {
+        for text in ["", "+1", "1e3", "1.", ".5", " 1", "1,5", "--1", "0x10", "1.2.3"] {
+            assert_eq!(Amount::parse(text, 2), Err(MoneyError::Invalid), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn refuses_more_decimals_than_the_currency_has() {
+        assert_eq!(
+            Amount::parse("1.5", 0),
+            Err(MoneyError::TooManyDecimals { exponent: 0 })
+        );
+        assert_eq!(
+            Amount::parse("1.001", 2),
+            Err(MoneyError::TooManyDecimals { exponent: 2 })
+        );
+        assert!(Amount::parse("1.0001", 3).is_err());
+    }
+
+    #[test]
+    fn refuses_negatives_and_overflow() {
+        assert_eq!(Amount::parse("-1", 2), Err(MoneyError::Negative));
+        assert_eq!(
+            Amount::parse("99999999999999999999", 2),
+            Err(MoneyError::Overflow)
+        );
+    }
+
+    #[test]
+    fn formats_with_the_currency_exponent() {
+        assert_eq!(Amount(50_000).format(2), "5.00");
+        assert_eq!(Amount(50_000).format(0), "5");
+        assert_eq!(Amount(51_230).format(3), "5.123");
+        assert_eq!(Amount(1).format(2), "0.0001");
+        assert_eq!(Amount(-1_000).format(2), "-0.10");
+    }
+
+    #[test]
+    fn the_largest_test_amount_survives_a_round_trip() {
+        let unit = Amount::parse("99999999999.99", 2).unwrap();
+        let total = unit.checked_mul_int(1000).unwrap();
+        assert_eq!(total.format(2), "99999999999990.00");
+        assert_eq!(Amount::parse(&total.format(2), 2), Ok(total));
+    }
+}

@@ -1,0 +1,22 @@
+//! The GraphQL API: schema, resolvers, types, pagination and loaders.
+
+pub mod errors;
+pub mod ids;
+pub mod inputs;
+pub mod loaders;
+pub mod mutation;
+pub mod pagination;
+pub mod query;
+pub mod scalars;
+pub mod schema;
+pub mod types;
+
+use sea_orm::DatabaseConnection;
+
+use crate::service::Principal;
+
+/// What every resolver of one request may read: the caller and the database.
+pub struct RequestContext {
+    pub principal: Principal,
+    pub db: DatabaseConnection,
+}

@@ -1,0 +1,188 @@
+//! Query root: lookups, lists and Relay `node`/`nodes`.
+
+use async_graphql::{Context, ID, Object, Result};
+
+use super::errors::AppError;
+use super::ids::{Kind, decode, decode_as};
+use super::inputs::CustomerFilter;
+use super::loaders::{ChannelId, CustomerId, OrderId};
+use super::pagination::{
+    ChannelConnection, ChannelEdge, Counter, CurrencyConnection, CurrencyEdge, CustomerConnection,
+    CustomerEdge, PageArgs,
+};
+use super::types::{
+    Customer, Node, Order, OrderItem, currencies, cursors, loaders, request,
+};
+use crate::service;
+
+/// Most IDs one `nodes` call takes.
+const MAX_NODES: usize = 100;
+
+/// Read operations.
+#[derive(Default)]
+pub struct QueryRoot;
+
+async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
+    let Some((kind, id)) = decode(id) else {
+        return Ok(None);
+    };
+    let loaders = loaders(ctx)?;
+    let node = match kind {
+        Kind::Currency => currencies(ctx)?.get(id).cloned().map(|c| Node::Currency(c.into())),
+        Kind::Channel => loaders
+            .load_one(ChannelId(id))
+            .await
+            .map_err(AppError::from)?
+            .map(|c| Node::Channel(c.into())),
+        Kind::Customer => loaders
+            .load_one(CustomerId(id))
+            .await
+            .map_err(AppError::from)?
+            .map(|c| Node::Customer(c.into())),
+        Kind::Order => loaders
+            .load_one(OrderId(id))
+            .await
+            .map_err(AppError::from)?
+            .map(|o| Node::Order(o.into())),
+        Kind::OrderItem => {
+            let req = request(ctx)?;
+            let item = service::orders::items_by_ids(&req.db, req.principal.tenant_id, &[id])
+                .await
+                .map_err(AppError::from)?
+                .pop();
+            match item {
+                Some(model) => {
+                    let order = loaders
+                        .load_one(OrderId(model.order_id))
+                        .await
+                        .map_err(AppError::from)?;
+                    let exponent = order
+                        .and_then(|o| currencies(ctx).ok()?.get(o.currency_id).map(|c| c.exponent))
+                        .unwrap_or(2);
+                    Some(Node::OrderItem(OrderItem { model, exponent }))
+                }
+                None => None,
+            }
+        }
+    };
+    Ok(node)
+}
+
+#[Object]
+impl QueryRoot {
+    /// Any object by its global ID; `null` when it does not exist, belongs to
+    /// another tenant, or the ID is garbled.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+        resolve_node(ctx, &id).await
+    }
+
+    /// Several objects by global ID (at most 100), in the order asked; `null` for those not found.
+    async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODES {
+            return Err(AppError::BadUserInput(format!("at most {MAX_NODES} ids")).into());
+        }
+        let lookups = ids.iter().map(|id| resolve_node(ctx, id));
+        futures_util::future::try_join_all(lookups).await
+    }
+
+    /// ISO 4217 currencies, by code order of insertion.
+    async fn currencies(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<CurrencyConnection> {
+        let req = request(ctx)?;
+        let codec = cursors(ctx)?;
+        let tenant = req.principal.tenant_id;
+        let scope = "currencies";
+        let args = PageArgs { first, after, last, before };
+        let window = args.window(|c| codec.decode_id(tenant, scope, c))?;
+        let (page, statement) = service::currencies::list(&req.db, &window)
+            .await
+            .map_err(AppError::from)?;
+        let counter = Counter { db: req.db.clone(), statement };
+        Ok(CurrencyConnection::build(page, &window, counter, |m| CurrencyEdge {
+            cursor: codec.encode_id(tenant, scope, m.id),
+            node: m.into(),
+        }))
+    }
+
+    /// The tenant's sales channels, oldest first.
+    async fn channels(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<ChannelConnection> {
+        let req = request(ctx)?;
+        let codec = cursors(ctx)?;
+        let tenant = req.principal.tenant_id;
+        let scope = "channels";
+        let args = PageArgs { first, after, last, before };
+        let window = args.window(|c| codec.decode_id(tenant, scope, c))?;
+        let (page, statement) = service::channels::list(&req.db, tenant, &window)
+            .await
+            .map_err(AppError::from)?;
+        let counter = Counter { db: req.db.clone(), statement };
+        Ok(ChannelConnection::build(page, &window, counter, |m| ChannelEdge {
+            cursor: codec.encode_id(tenant, scope, m.id),
+            node: m.into(),
+        }))
+    }
+
+    /// A customer of the tenant by global ID.
+    async fn customer(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Customer>> {
+        let Some(id) = decode_as(&id, Kind::Customer) else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .load_one(CustomerId(id))
+            .await
+            .map_err(AppError::from)?
+            .map(Customer::from))
+    }
+
+    /// The tenant's customers, oldest first, optionally filtered.
+    async fn customers(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<CustomerFilter>,
+    ) -> Result<CustomerConnection> {
+        let req = request(ctx)?;
+        let codec = cursors(ctx)?;
+        let tenant = req.principal.tenant_id;
+        let filter: service::customers::CustomerFilter = filter.unwrap_or_default().into();
+        let scope = format!("customers:{filter:?}");
+        let args = PageArgs { first, after, last, before };
+        let window = args.window(|c| codec.decode_id(tenant, &scope, c))?;
+        let (page, statement) = service::customers::list(&req.db, tenant, &filter, &window)
+            .await
+            .map_err(AppError::from)?;
+        let counter = Counter { db: req.db.clone(), statement };
+        Ok(CustomerConnection::build(page, &window, counter, |m| CustomerEdge {
+            cursor: codec.encode_id(tenant, &scope, m.id),
+            node: m.into(),
+        }))
+    }
+
+    /// An order of the tenant by global ID, with its items.
+    async fn order(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Order>> {
+        let Some(id) = decode_as(&id, Kind::Order) else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .load_one(OrderId(id))
+            .await
+            .map_err(AppError::from)?
+            .map(Order::from))
+    }
+}

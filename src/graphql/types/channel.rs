@@ -1,0 +1,60 @@
+//! `Channel`: a sales channel of the tenant.
+
+use async_graphql::{ID, Object};
+use chrono::{DateTime, Utc};
+use entity::channel;
+
+use crate::graphql::ids::{Kind, encode};
+
+/// A sales channel: a web shop, a marketplace, a point of sale.
+#[derive(Clone, Debug)]
+pub struct Channel(pub channel::Model);
+
+impl From<channel::Model> for Channel {
+    fn from(model: channel::Model) -> Self {
+        Channel(model)
+    }
+}
+
+#[Object]
+impl Channel {
+    /// Global ID.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Channel, self.0.id)
+    }
+
+    /// Code, unique per tenant (case-sensitive), such as `web-eu`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Address of the shop, if it has one.
+    async fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+
+    /// Kind of connector, such as "Online Store".
+    async fn connector_type(&self) -> Option<&str> {
+        self.0.connector_type.as_deref()
+    }
+
+    /// Connector in use, such as "shopify".
+    async fn connector_code(&self) -> Option<&str> {
+        self.0.connector_code.as_deref()
+    }
+
+    /// When the channel was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the channel last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}

@@ -1,0 +1,16 @@
+//! The Relay `Node` interface: anything with a global ID.
+
+use async_graphql::{ID, Interface};
+
+use super::{Channel, Currency, Customer, Order, OrderItem};
+
+/// An object with a global ID, resolvable with `node(id:)`.
+#[derive(Interface, Clone, Debug)]
+#[graphql(field(name = "id", ty = "ID", desc = "Global ID."))]
+pub enum Node {
+    Currency(Currency),
+    Channel(Channel),
+    Customer(Customer),
+    Order(Order),
+    OrderItem(OrderItem),
+}

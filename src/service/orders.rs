@@ -1,0 +1,92 @@
+//! Orders: reading them with their items, and allocating order numbers.
+
+use entity::{order, order_item, tenant};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+
+/// `ORD-000001`: at least six digits, more when needed.
+pub fn format_number(seq: i64) -> String {
+    format!("ORD-{seq:06}")
+}
+
+/// Reserves `count` consecutive order numbers of a tenant and returns the first.
+///
+/// One atomic `UPDATE … RETURNING`: concurrent callers (in any process) get
+/// disjoint ranges. Run it outside the order's transaction so the tenant row
+/// is not held locked while the order is written; a failed create leaves a gap.
+pub async fn allocate_numbers<C: ConnectionTrait>(
+    db: &C,
+    tenant_id: i64,
+    count: i64,
+) -> Result<i64, DbErr> {
+    let stmt = Query::update()
+        .table(tenant::Entity)
+        .value(
+            tenant::Column::OrderSeq,
+            Expr::col(tenant::Column::OrderSeq).add(count),
+        )
+        .and_where(Expr::col(tenant::Column::Id).eq(tenant_id))
+        .returning_col(tenant::Column::OrderSeq)
+        .to_owned();
+    let row = db
+        .query_one(&stmt)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("tenant {tenant_id}")))?;
+    let last: i64 = row.try_get("", "order_seq")?;
+    Ok(last - count + 1)
+}
+
+/// One order of the tenant.
+pub async fn by_id(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    id: i64,
+) -> Result<Option<order::Model>, DbErr> {
+    order::Entity::find_by_id(id)
+        .filter(order::Column::TenantId.eq(tenant_id))
+        .one(db)
+        .await
+}
+
+/// Orders of the tenant by id, in no particular order.
+pub async fn by_ids(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    ids: &[i64],
+) -> Result<Vec<order::Model>, DbErr> {
+    order::Entity::find()
+        .filter(order::Column::TenantId.eq(tenant_id))
+        .filter(order::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
+/// Items of the tenant's orders, by order then position.
+pub async fn items_of(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    order_ids: &[i64],
+) -> Result<Vec<order_item::Model>, DbErr> {
+    order_item::Entity::find()
+        .filter(order_item::Column::TenantId.eq(tenant_id))
+        .filter(order_item::Column::OrderId.is_in(order_ids.iter().copied()))
+        .order_by_asc(order_item::Column::OrderId)
+        .order_by_asc(order_item::Column::Position)
+        .all(db)
+        .await
+}
+
+/// Order items of the tenant by id.
+pub async fn items_by_ids(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    ids: &[i64],
+) -> Result<Vec<order_item::Model>, DbErr> {
+    order_item::Entity::find()
+        .filter(order_item::Column::TenantId.eq(tenant_id))
+        .filter(order_item::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
