@@ -24,13 +24,15 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         None => serve(cli.serve).await,
         Some(Command::Serve(settings)) => serve(settings).await,
-        Some(Command::Migrate(args)) => async {
-            let db = db::connect(&args).await?;
-            db::migrate(&db).await?;
-            println!("migrations applied");
-            Ok(())
+        Some(Command::Migrate(args)) => {
+            async {
+                let db = db::connect(&args).await?;
+                db::migrate(&db).await?;
+                println!("migrations applied");
+                Ok(())
+            }
+            .await
         }
-        .await,
         Some(Command::Schema) => {
             print!("{}", graphql::schema::sdl());
             Ok(())
@@ -39,15 +41,17 @@ pub async fn run(cli: Cli) -> ExitCode {
             database,
             tenant,
             name,
-        })) => async {
-            let db = db::connect(&database).await?;
-            db::migrate(&db).await?;
-            let created = service::auth::create_api_key(&db, &tenant, &name).await?;
-            eprintln!("API key \"{name}\" for tenant \"{tenant}\" (shown once):");
-            println!("{}", created.key);
-            Ok(())
+        })) => {
+            async {
+                let db = db::connect(&database).await?;
+                db::migrate(&db).await?;
+                let created = service::auth::create_api_key(&db, &tenant, &name).await?;
+                eprintln!("API key \"{name}\" for tenant \"{tenant}\" (shown once):");
+                println!("{}", created.key);
+                Ok(())
+            }
+            .await
         }
-        .await,
         Some(Command::Seed(args)) => seed::run(&args).await,
     };
     match result {
@@ -69,7 +73,9 @@ async fn serve(settings: Settings) -> Result<(), AnyError> {
     if let Some(key) = app.demo_key() {
         println!("This database had no API key: created tenant \"demo\" and its key (shown once):");
         println!("  {key}");
-        println!("GraphiQL opens with it prefilled; other clients send `Authorization: Bearer {key}`.");
+        println!(
+            "GraphiQL opens with it prefilled; other clients send `Authorization: Bearer {key}`."
+        );
     }
     app.run_until_stopped().await?;
     Ok(())

@@ -11,7 +11,12 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
 /// ordergraph: a GraphQL order API. Without a command it serves.
 #[derive(Debug, Parser)]
-#[command(name = "ordergraph", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "ordergraph",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

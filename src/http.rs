@@ -1,18 +1,20 @@
 //! HTTP: the router, authentication, GraphiQL, health, readiness and metrics.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -20,9 +22,9 @@ use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::graphql::RequestContext;
 use crate::graphql::loaders;
 use crate::graphql::schema::AppSchema;
+use crate::graphql::RequestContext;
 use crate::service::{self, Principal};
 
 /// The header that carries the request id (set when the client sends none).
@@ -67,11 +69,17 @@ impl Metrics {
             &["method", "path"],
         )?;
         let errors = IntCounterVec::new(
-            Opts::new("ordergraph_graphql_errors_total", "GraphQL errors by extensions.code"),
+            Opts::new(
+                "ordergraph_graphql_errors_total",
+                "GraphQL errors by extensions.code",
+            ),
             &["code"],
         )?;
         let pool = IntGaugeVec::new(
-            Opts::new("ordergraph_db_pool_connections", "Database pool connections by state"),
+            Opts::new(
+                "ordergraph_db_pool_connections",
+                "Database pool connections by state",
+            ),
             &["state"],
         )?;
         registry.register(Box::new(requests.clone()))?;
@@ -137,7 +145,11 @@ pub fn router(state: AppState, cors_origins: &[String], request_timeout: Duratio
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
-    error_response(StatusCode::INTERNAL_SERVER_ERROR, "internal error", "INTERNAL")
+    error_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal error",
+        "INTERNAL",
+    )
 }
 
 /// A GraphQL-shaped error body with `extensions.code`.
@@ -216,7 +228,11 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Principal
     }
 }
 
-async fn graphql(State(state): State<AppState>, headers: HeaderMap, req: GraphQLRequest) -> Response {
+async fn graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    req: GraphQLRequest,
+) -> Response {
     let principal = match authenticate(&state, &headers).await {
         Ok(principal) => principal,
         Err(response) => return response,
@@ -316,7 +332,11 @@ async fn readyz(State(state): State<AppState>) -> Response {
         )
             .into_response();
     }
-    let ping = tokio::time::timeout(Duration::from_secs(2), state.db.execute_unprepared("SELECT 1")).await;
+    let ping = tokio::time::timeout(
+        Duration::from_secs(2),
+        state.db.execute_unprepared("SELECT 1"),
+    )
+    .await;
     match ping {
         Ok(Ok(_)) => Json(json!({ "status": "ready" })).into_response(),
         _ => (
@@ -330,18 +350,25 @@ async fn readyz(State(state): State<AppState>) -> Response {
 async fn metrics(State(state): State<AppState>) -> Response {
     let (size, idle) = crate::db::pool_usage(&state.db);
     let metrics = &state.metrics;
-    metrics.pool.with_label_values(&["idle"]).set(i64::from(idle));
+    metrics
+        .pool
+        .with_label_values(&["idle"])
+        .set(i64::from(idle));
     metrics
         .pool
         .with_label_values(&["in_use"])
         .set(i64::from(size.saturating_sub(idle)));
     let mut buffer = Vec::new();
-    if let Err(err) = prometheus::TextEncoder::new().encode(&metrics.registry.gather(), &mut buffer) {
+    if let Err(err) = prometheus::TextEncoder::new().encode(&metrics.registry.gather(), &mut buffer)
+    {
         tracing::error!(error = %err, "encoding metrics failed");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         buffer,
     )
         .into_response()

@@ -17,7 +17,7 @@ use sea_orm::{
 
 use crate::config::SeedArgs;
 use crate::domain::money::Amount;
-use crate::domain::totals::{ItemAmounts, item_totals, order_totals};
+use crate::domain::totals::{item_totals, order_totals, ItemAmounts};
 use crate::graphql::loaders::CurrencyTable;
 use crate::service::orders::{allocate_numbers, format_number};
 use crate::{db, service};
@@ -67,16 +67,56 @@ const PRODUCTS: &[(&str, &str, i64)] = &[
     ("JACKET-RAIN", "Rain jacket", 129_0000),
 ];
 const STATUSES: &[(OrderStatus, PaymentStatus, FulfillmentStatus)] = &[
-    (OrderStatus::Pending, PaymentStatus::Pending, FulfillmentStatus::Pending),
-    (OrderStatus::Pending, PaymentStatus::Authorized, FulfillmentStatus::Pending),
-    (OrderStatus::Processing, PaymentStatus::Paid, FulfillmentStatus::InProgress),
-    (OrderStatus::Processing, PaymentStatus::Authorized, FulfillmentStatus::Unfulfilled),
-    (OrderStatus::PartiallyFulfilled, PaymentStatus::Paid, FulfillmentStatus::PartiallyFulfilled),
-    (OrderStatus::Fulfilled, PaymentStatus::Paid, FulfillmentStatus::Fulfilled),
-    (OrderStatus::Delivered, PaymentStatus::Paid, FulfillmentStatus::Fulfilled),
-    (OrderStatus::Delivered, PaymentStatus::Paid, FulfillmentStatus::Fulfilled),
-    (OrderStatus::Cancelled, PaymentStatus::Refunded, FulfillmentStatus::Cancelled),
-    (OrderStatus::PartiallyCancelled, PaymentStatus::PartiallyRefunded, FulfillmentStatus::PartiallyFulfilled),
+    (
+        OrderStatus::Pending,
+        PaymentStatus::Pending,
+        FulfillmentStatus::Pending,
+    ),
+    (
+        OrderStatus::Pending,
+        PaymentStatus::Authorized,
+        FulfillmentStatus::Pending,
+    ),
+    (
+        OrderStatus::Processing,
+        PaymentStatus::Paid,
+        FulfillmentStatus::InProgress,
+    ),
+    (
+        OrderStatus::Processing,
+        PaymentStatus::Authorized,
+        FulfillmentStatus::Unfulfilled,
+    ),
+    (
+        OrderStatus::PartiallyFulfilled,
+        PaymentStatus::Paid,
+        FulfillmentStatus::PartiallyFulfilled,
+    ),
+    (
+        OrderStatus::Fulfilled,
+        PaymentStatus::Paid,
+        FulfillmentStatus::Fulfilled,
+    ),
+    (
+        OrderStatus::Delivered,
+        PaymentStatus::Paid,
+        FulfillmentStatus::Fulfilled,
+    ),
+    (
+        OrderStatus::Delivered,
+        PaymentStatus::Paid,
+        FulfillmentStatus::Fulfilled,
+    ),
+    (
+        OrderStatus::Cancelled,
+        PaymentStatus::Refunded,
+        FulfillmentStatus::Cancelled,
+    ),
+    (
+        OrderStatus::PartiallyCancelled,
+        PaymentStatus::PartiallyRefunded,
+        FulfillmentStatus::PartiallyFulfilled,
+    ),
 ];
 
 /// Scales a price in USD-like units to a currency's exponent (JPY prices are ×100, whole yen).
@@ -95,17 +135,19 @@ async fn reference_rows(
     customers: u64,
 ) -> Result<(Vec<i64>, Vec<i64>), DbErr> {
     let now = Utc::now();
-    let channel_rows = CHANNELS.iter().map(|(code, name, kind, connector)| channel::ActiveModel {
-        tenant_id: Set(tenant_id),
-        code: Set((*code).to_owned()),
-        name: Set((*name).to_owned()),
-        url: Set(Some(format!("https://{code}.example.com"))),
-        connector_type: Set(Some((*kind).to_owned())),
-        connector_code: Set(Some((*connector).to_owned())),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    });
+    let channel_rows = CHANNELS
+        .iter()
+        .map(|(code, name, kind, connector)| channel::ActiveModel {
+            tenant_id: Set(tenant_id),
+            code: Set((*code).to_owned()),
+            name: Set((*name).to_owned()),
+            url: Set(Some(format!("https://{code}.example.com"))),
+            connector_type: Set(Some((*kind).to_owned())),
+            connector_code: Set(Some((*connector).to_owned())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        });
     channel::Entity::insert_many(channel_rows)
         .on_conflict_do_nothing_on([channel::Column::TenantId, channel::Column::Code])
         .exec(db)
@@ -121,21 +163,30 @@ async fn reference_rows(
         .collect();
     channel_ids.sort_by_key(|(code, _)| codes.iter().position(|c| c == code));
 
-    const FIRST: &[&str] = &["Ada", "Grace", "Alan", "Linus", "Margaret", "Ken", "Barbara", "Dennis"];
-    const LAST: &[&str] = &["Lovelace", "Hopper", "Turing", "Torvalds", "Hamilton", "Thompson", "Liskov", "Ritchie"];
-    let emails: Vec<String> = (1..=customers).map(|i| format!("customer{i:06}@example.com")).collect();
+    const FIRST: &[&str] = &[
+        "Ada", "Grace", "Alan", "Linus", "Margaret", "Ken", "Barbara", "Dennis",
+    ];
+    const LAST: &[&str] = &[
+        "Lovelace", "Hopper", "Turing", "Torvalds", "Hamilton", "Thompson", "Liskov", "Ritchie",
+    ];
+    let emails: Vec<String> = (1..=customers)
+        .map(|i| format!("customer{i:06}@example.com"))
+        .collect();
     for chunk in emails.chunks(2_000) {
-        let rows = chunk.iter().enumerate().map(|(i, email)| customer::ActiveModel {
-            tenant_id: Set(tenant_id),
-            email: Set(email.clone()),
-            email_lower: Set(email.clone()),
-            first_name: Set(Some(FIRST[i % FIRST.len()].to_owned())),
-            last_name: Set(Some(LAST[(i / FIRST.len()) % LAST.len()].to_owned())),
-            phone: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        });
+        let rows = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, email)| customer::ActiveModel {
+                tenant_id: Set(tenant_id),
+                email: Set(email.clone()),
+                email_lower: Set(email.clone()),
+                first_name: Set(Some(FIRST[i % FIRST.len()].to_owned())),
+                last_name: Set(Some(LAST[(i / FIRST.len()) % LAST.len()].to_owned())),
+                phone: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            });
         customer::Entity::insert_many(rows)
             .on_conflict_do_nothing_on([customer::Column::TenantId, customer::Column::EmailLower])
             .exec(db)
@@ -152,15 +203,28 @@ async fn reference_rows(
             by_email.insert(c.email_lower, c.id);
         }
     }
-    let customer_ids = emails.iter().filter_map(|e| by_email.get(e).copied()).collect();
-    Ok((channel_ids.into_iter().map(|(_, id)| id).collect(), customer_ids))
+    let customer_ids = emails
+        .iter()
+        .filter_map(|e| by_email.get(e).copied())
+        .collect();
+    Ok((
+        channel_ids.into_iter().map(|(_, id)| id).collect(),
+        customer_ids,
+    ))
 }
 
 /// Loads the demo data.
 pub async fn run(args: &SeedArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let db = db::connect(&args.database).await?;
     db::migrate(&db).await?;
-    let summary = seed(&db, &args.tenant, args.orders, args.batch_size.max(1), !args.no_progress).await?;
+    let summary = seed(
+        &db,
+        &args.tenant,
+        args.orders,
+        args.batch_size.max(1),
+        !args.no_progress,
+    )
+    .await?;
     println!(
         "seeded tenant \"{}\": {} orders with {} items, {} customers, {} channels",
         args.tenant, summary.orders, summary.items, summary.customers, summary.channels
@@ -200,12 +264,17 @@ pub async fn seed(
         ProgressBar::hidden()
     };
     bar.set_style(
-        ProgressStyle::with_template("{spinner} seeding [{bar:40}] {pos}/{len} orders ({per_sec}, {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} seeding [{bar:40}] {pos}/{len} orders ({per_sec}, {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
 
     let mut rng = Rng(0x0DE7_5EED);
-    let start: DateTime<Utc> = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).single().unwrap_or_default();
+    let start: DateTime<Utc> = Utc
+        .with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
     let span_secs: i64 = 2 * 365 * 24 * 3600;
     let mut summary = Summary {
         channels: channels.len() as u64,
@@ -222,7 +291,9 @@ pub async fn seed(
             let index = done + k;
             let seq = first_seq + i64::try_from(k)?;
             let created_at = start
-                + Duration::seconds(span_secs * i64::try_from(index)? / i64::try_from(orders.max(1))?)
+                + Duration::seconds(
+                    span_secs * i64::try_from(index)? / i64::try_from(orders.max(1))?,
+                )
                 + Duration::milliseconds(i64::try_from(rng.below(1000))?);
             let (currency_id, exponent, code) = *rng.pick(&currency_of);
             let item_count = 1 + rng.below(6);
@@ -231,8 +302,20 @@ pub async fn seed(
                 let (sku, name, base) = *rng.pick(PRODUCTS);
                 let quantity = 1 + i64::try_from(rng.below(4))?;
                 let unit_price = Amount(price_in(base, code));
-                let discount = if rng.below(4) == 0 { Amount(unit_price.0 / 10 / 10_i64.pow(4 - u32::try_from(exponent)?) * 10_i64.pow(4 - u32::try_from(exponent)?)) } else { Amount::ZERO };
-                let totals = item_totals(ItemAmounts { quantity, unit_price, discount, tax: Amount::ZERO })?;
+                let discount = if rng.below(4) == 0 {
+                    Amount(
+                        unit_price.0 / 10 / 10_i64.pow(4 - u32::try_from(exponent)?)
+                            * 10_i64.pow(4 - u32::try_from(exponent)?),
+                    )
+                } else {
+                    Amount::ZERO
+                };
+                let totals = item_totals(ItemAmounts {
+                    quantity,
+                    unit_price,
+                    discount,
+                    tax: Amount::ZERO,
+                })?;
                 item_totals_list.push(totals);
                 item_rows.push((
                     seq,
@@ -265,7 +348,12 @@ pub async fn seed(
                 reference: Set(Some(format!("REF-{index:08}"))),
                 external_id: Set(None),
                 description: Set(None),
-                source: Set(*rng.pick(&[OrderSource::Ecommerce, OrderSource::Ecommerce, OrderSource::Manual, OrderSource::Portal])),
+                source: Set(*rng.pick(&[
+                    OrderSource::Ecommerce,
+                    OrderSource::Ecommerce,
+                    OrderSource::Manual,
+                    OrderSource::Portal,
+                ])),
                 locale: Set(Some("en-US".to_owned())),
                 payment_reference: Set(None),
                 idempotency_key: Set(None),
@@ -297,7 +385,9 @@ pub async fn seed(
         }
         let txn = db.begin().await?;
         for chunk in order_rows.chunks(ORDERS_PER_INSERT) {
-            order::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+            order::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&txn)
+                .await?;
         }
         let last_seq = first_seq + i64::try_from(n)? - 1;
         let ids: HashMap<i64, i64> = order::Entity::find()
@@ -317,7 +407,9 @@ pub async fn seed(
             .collect();
         summary.items += items.len() as u64;
         for chunk in items.chunks(ITEMS_PER_INSERT) {
-            order_item::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+            order_item::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&txn)
+                .await?;
         }
         txn.commit().await?;
         done += n;

@@ -3,12 +3,12 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use axum::Router;
-use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use entity::server_setting;
 use rand::RngCore;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
@@ -138,7 +138,10 @@ impl App {
 
     /// Serves until `stop` completes; then `/readyz` turns 503, no new
     /// connections are accepted and requests in flight get the shutdown timeout to finish.
-    pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let accepting = self.state.accepting.clone();
         let drain = Arc::new(tokio::sync::Notify::new());
         let drain_signal = drain.clone();

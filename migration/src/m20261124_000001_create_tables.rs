@@ -476,7 +476,15 @@ fn indexes() -> Vec<IndexCreateStatement> {
             Orders::Table,
             &["channel_id", "created_at"],
         ),
-        index("ix_order_items_order", OrderItems::Table, &["order_id", "position"]),
-        index("ix_order_events_order", OrderEvents::Table, &["order_id", "id"]),
+        index(
+            "ix_order_items_order",
+            OrderItems::Table,
+            &["order_id", "position"],
+        ),
+        index(
+            "ix_order_events_order",
+            OrderEvents::Table,
+            &["order_id", "id"],
+        ),
     ]
 }

@@ -17,7 +17,9 @@ pub struct Amount(pub i64);
 /// Why a money text was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error("is not a decimal number (expected digits with an optional fraction, such as \"12.50\")")]
+    #[error(
+        "is not a decimal number (expected digits with an optional fraction, such as \"12.50\")"
+    )]
     Invalid,
     #[error("has more decimal places than the currency allows ({exponent})")]
     TooManyDecimals { exponent: u32 },
@@ -144,7 +146,9 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_plain_decimal_text() {
-        for text in ["", "+1", "1e3", "1.", ".5", " 1", "1,5", "--1", "0x10", "1.2.3"] {
+        for text in [
+            "", "+1", "1e3", "1.", ".5", " 1", "1,5", "--1", "0x10", "1.2.3",
+        ] {
             assert_eq!(Amount::parse(text, 2), Err(MoneyError::Invalid), "{text:?}");
         }
     }

@@ -4,7 +4,7 @@
 use async_graphql::{ErrorExtensions, SimpleObject};
 use sea_orm::DbErr;
 
-use crate::service::{ErrorCode, FieldError, ServiceError, is_unavailable};
+use crate::service::{is_unavailable, ErrorCode, FieldError, ServiceError};
 
 /// Errors that end a request or a field with a top-level error.
 #[derive(Debug, thiserror::Error)]
@@ -70,7 +70,8 @@ impl From<ServiceError> for AppError {
 
 impl ErrorExtensions for AppError {
     fn extend(&self) -> async_graphql::Error {
-        async_graphql::Error::new(self.to_string()).extend_with(|_, ext| ext.set("code", self.code()))
+        async_graphql::Error::new(self.to_string())
+            .extend_with(|_, ext| ext.set("code", self.code()))
     }
 }
 
@@ -144,7 +145,9 @@ impl From<FieldError> for UserError {
 }
 
 /// Splits a service result into a value or user errors; database faults become top-level errors.
-pub fn user_result<T>(result: Result<T, ServiceError>) -> Result<(Option<T>, Vec<UserError>), AppError> {
+pub fn user_result<T>(
+    result: Result<T, ServiceError>,
+) -> Result<(Option<T>, Vec<UserError>), AppError> {
     match result {
         Ok(value) => Ok((Some(value), Vec::new())),
         Err(ServiceError::Invalid(errors)) => {

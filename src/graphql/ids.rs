@@ -1,8 +1,8 @@
 //! Opaque global IDs (Relay): base64url of `Type:number`. Clients never parse them.
 
 use async_graphql::ID;
-use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 
 /// The node types that have global IDs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

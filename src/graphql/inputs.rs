@@ -2,9 +2,11 @@
 
 use async_graphql::{InputObject, MaybeUndefined};
 
-use crate::service::Patch;
 use crate::service::channels::{ChannelPatch, NewChannel};
-use crate::service::customers::{CustomerFilter as ServiceCustomerFilter, CustomerPatch, NewCustomer, TextFilter};
+use crate::service::customers::{
+    CustomerFilter as ServiceCustomerFilter, CustomerPatch, NewCustomer, TextFilter,
+};
+use crate::service::Patch;
 
 /// `MaybeUndefined` → `Patch`: left out, `null`, or a value.
 pub fn patch<T>(value: MaybeUndefined<T>) -> Patch<T> {

@@ -53,7 +53,10 @@ impl Loader<ChannelId> for TenantLoader {
     type Value = channel::Model;
     type Error = Arc<DbErr>;
 
-    async fn load(&self, keys: &[ChannelId]) -> Result<HashMap<ChannelId, Self::Value>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[ChannelId],
+    ) -> Result<HashMap<ChannelId, Self::Value>, Self::Error> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let rows = service::channels::by_ids(&self.db, self.tenant_id, &ids).await?;
         Ok(rows.into_iter().map(|r| (ChannelId(r.id), r)).collect())
@@ -64,7 +67,10 @@ impl Loader<CustomerId> for TenantLoader {
     type Value = customer::Model;
     type Error = Arc<DbErr>;
 
-    async fn load(&self, keys: &[CustomerId]) -> Result<HashMap<CustomerId, Self::Value>, Self::Error> {
+    async fn load(
+        &self,
+        keys: &[CustomerId],
+    ) -> Result<HashMap<CustomerId, Self::Value>, Self::Error> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
         let rows = service::customers::by_ids(&self.db, self.tenant_id, &ids).await?;
         Ok(rows.into_iter().map(|r| (CustomerId(r.id), r)).collect())

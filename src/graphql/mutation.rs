@@ -1,11 +1,11 @@
 //! Mutation root: each returns a payload with the changed object and `userErrors`.
 
-use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
 
-use super::errors::{UserError, user_result};
-use super::ids::{Kind, decode_as};
+use super::errors::{user_result, UserError};
+use super::ids::{decode_as, Kind};
 use super::inputs::{ChannelInput, CustomerInput, UpdateChannelInput, UpdateCustomerInput};
-use super::types::{Channel, Customer, request};
+use super::types::{request, Channel, Customer};
 use crate::service;
 
 /// Write operations.
@@ -33,11 +33,19 @@ pub struct CustomerPayload {
 #[Object]
 impl MutationRoot {
     /// Creates a sales channel. A code the tenant already uses is `DUPLICATE`.
-    async fn create_channel(&self, ctx: &Context<'_>, input: ChannelInput) -> Result<ChannelPayload> {
+    async fn create_channel(
+        &self,
+        ctx: &Context<'_>,
+        input: ChannelInput,
+    ) -> Result<ChannelPayload> {
         let req = request(ctx)?;
-        let result = service::channels::create(&req.db, req.principal.tenant_id, input.into()).await;
+        let result =
+            service::channels::create(&req.db, req.principal.tenant_id, input.into()).await;
         let (channel, user_errors) = user_result(result)?;
-        Ok(ChannelPayload { channel: channel.map(Into::into), user_errors })
+        Ok(ChannelPayload {
+            channel: channel.map(Into::into),
+            user_errors,
+        })
     }
 
     /// Changes a channel: fields left out stay as they are.
@@ -52,16 +60,26 @@ impl MutationRoot {
         let result =
             service::channels::update(&req.db, req.principal.tenant_id, id, input.into()).await;
         let (channel, user_errors) = user_result(result)?;
-        Ok(ChannelPayload { channel: channel.map(Into::into), user_errors })
+        Ok(ChannelPayload {
+            channel: channel.map(Into::into),
+            user_errors,
+        })
     }
 
     /// Creates a customer. An email the tenant already uses (in any letter case) is `DUPLICATE`.
-    async fn create_customer(&self, ctx: &Context<'_>, input: CustomerInput) -> Result<CustomerPayload> {
+    async fn create_customer(
+        &self,
+        ctx: &Context<'_>,
+        input: CustomerInput,
+    ) -> Result<CustomerPayload> {
         let req = request(ctx)?;
         let result =
             service::customers::create(&req.db, req.principal.tenant_id, input.into()).await;
         let (customer, user_errors) = user_result(result)?;
-        Ok(CustomerPayload { customer: customer.map(Into::into), user_errors })
+        Ok(CustomerPayload {
+            customer: customer.map(Into::into),
+            user_errors,
+        })
     }
 
     /// Changes a customer: fields left out stay as they are.
@@ -76,6 +94,9 @@ impl MutationRoot {
         let result =
             service::customers::update(&req.db, req.principal.tenant_id, id, input.into()).await;
         let (customer, user_errors) = user_result(result)?;
-        Ok(CustomerPayload { customer: customer.map(Into::into), user_errors })
+        Ok(CustomerPayload {
+            customer: customer.map(Into::into),
+            user_errors,
+        })
     }
 }

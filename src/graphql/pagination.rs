@@ -6,16 +6,16 @@
 //! scope (which list, sort and filter). Anything else is `BAD_CURSOR`.
 
 use async_graphql::SimpleObject;
-use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use hmac::{Hmac, Mac};
-use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::SelectStatement;
+use sea_orm::DatabaseConnection;
 use sha2::Sha256;
 
 use super::errors::AppError;
 use super::types::{Channel, Currency, Customer};
-use crate::service::page::{Window, count};
+use crate::service::page::{count, Window};
 
 /// Page size when neither `first` nor `last` is given.
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
@@ -55,7 +55,10 @@ impl CursorCodec {
     /// A cursor for the given sort values.
     pub fn encode(&self, tenant_id: i64, scope: &str, values: &serde_json::Value) -> String {
         let payload = values.to_string();
-        let tag = self.mac(tenant_id, scope, payload.as_bytes()).finalize().into_bytes();
+        let tag = self
+            .mac(tenant_id, scope, payload.as_bytes())
+            .finalize()
+            .into_bytes();
         format!(
             "{}.{}",
             URL_SAFE_NO_PAD.encode(payload.as_bytes()),
@@ -71,8 +74,12 @@ impl CursorCodec {
         cursor: &str,
     ) -> Result<serde_json::Value, AppError> {
         let (payload, tag) = cursor.split_once('.').ok_or(AppError::BadCursor)?;
-        let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| AppError::BadCursor)?;
-        let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| AppError::BadCursor)?;
+        let payload = URL_SAFE_NO_PAD
+            .decode(payload)
+            .map_err(|_| AppError::BadCursor)?;
+        let tag = URL_SAFE_NO_PAD
+            .decode(tag)
+            .map_err(|_| AppError::BadCursor)?;
         if tag.len() != MAC_LEN {
             return Err(AppError::BadCursor);
         }

@@ -1,18 +1,16 @@
 //! Query root: lookups, lists and Relay `node`/`nodes`.
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, Object, Result, ID};
 
 use super::errors::AppError;
-use super::ids::{Kind, decode, decode_as};
+use super::ids::{decode, decode_as, Kind};
 use super::inputs::CustomerFilter;
 use super::loaders::{ChannelId, CustomerId, OrderId};
 use super::pagination::{
     ChannelConnection, ChannelEdge, Counter, CurrencyConnection, CurrencyEdge, CustomerConnection,
     CustomerEdge, PageArgs,
 };
-use super::types::{
-    Customer, Node, Order, OrderItem, currencies, cursors, loaders, request,
-};
+use super::types::{currencies, cursors, loaders, request, Customer, Node, Order, OrderItem};
 use crate::service;
 
 /// Most IDs one `nodes` call takes.
@@ -28,7 +26,10 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
     };
     let loaders = loaders(ctx)?;
     let node = match kind {
-        Kind::Currency => currencies(ctx)?.get(id).cloned().map(|c| Node::Currency(c.into())),
+        Kind::Currency => currencies(ctx)?
+            .get(id)
+            .cloned()
+            .map(|c| Node::Currency(c.into())),
         Kind::Channel => loaders
             .load_one(ChannelId(id))
             .await
@@ -98,15 +99,25 @@ impl QueryRoot {
         let codec = cursors(ctx)?;
         let tenant = req.principal.tenant_id;
         let scope = "currencies";
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         let window = args.window(|c| codec.decode_id(tenant, scope, c))?;
         let (page, statement) = service::currencies::list(&req.db, &window)
             .await
             .map_err(AppError::from)?;
-        let counter = Counter { db: req.db.clone(), statement };
-        Ok(CurrencyConnection::build(page, &window, counter, |m| CurrencyEdge {
-            cursor: codec.encode_id(tenant, scope, m.id),
-            node: m.into(),
+        let counter = Counter {
+            db: req.db.clone(),
+            statement,
+        };
+        Ok(CurrencyConnection::build(page, &window, counter, |m| {
+            CurrencyEdge {
+                cursor: codec.encode_id(tenant, scope, m.id),
+                node: m.into(),
+            }
         }))
     }
 
@@ -123,15 +134,25 @@ impl QueryRoot {
         let codec = cursors(ctx)?;
         let tenant = req.principal.tenant_id;
         let scope = "channels";
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         let window = args.window(|c| codec.decode_id(tenant, scope, c))?;
         let (page, statement) = service::channels::list(&req.db, tenant, &window)
             .await
             .map_err(AppError::from)?;
-        let counter = Counter { db: req.db.clone(), statement };
-        Ok(ChannelConnection::build(page, &window, counter, |m| ChannelEdge {
-            cursor: codec.encode_id(tenant, scope, m.id),
-            node: m.into(),
+        let counter = Counter {
+            db: req.db.clone(),
+            statement,
+        };
+        Ok(ChannelConnection::build(page, &window, counter, |m| {
+            ChannelEdge {
+                cursor: codec.encode_id(tenant, scope, m.id),
+                node: m.into(),
+            }
         }))
     }
 
@@ -162,15 +183,25 @@ impl QueryRoot {
         let tenant = req.principal.tenant_id;
         let filter: service::customers::CustomerFilter = filter.unwrap_or_default().into();
         let scope = format!("customers:{filter:?}");
-        let args = PageArgs { first, after, last, before };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
         let window = args.window(|c| codec.decode_id(tenant, &scope, c))?;
         let (page, statement) = service::customers::list(&req.db, tenant, &filter, &window)
             .await
             .map_err(AppError::from)?;
-        let counter = Counter { db: req.db.clone(), statement };
-        Ok(CustomerConnection::build(page, &window, counter, |m| CustomerEdge {
-            cursor: codec.encode_id(tenant, &scope, m.id),
-            node: m.into(),
+        let counter = Counter {
+            db: req.db.clone(),
+            statement,
+        };
+        Ok(CustomerConnection::build(page, &window, counter, |m| {
+            CustomerEdge {
+                cursor: codec.encode_id(tenant, &scope, m.id),
+                node: m.into(),
+            }
         }))
     }
 

@@ -29,8 +29,8 @@ impl Default for Limits {
 /// The schema with its limits, without per-server data (added by `startup`).
 pub fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     let builder = Schema::build(
-        QueryRoot::default(),
-        MutationRoot::default(),
+        QueryRoot,
+        MutationRoot,
         EmptySubscription,
     )
     .limit_depth(limits.depth)

@@ -8,10 +8,10 @@ use sea_orm::{
     QueryFilter, QueryTrait,
 };
 
-use super::page::{Page, Window, fetch_by_id};
+use super::page::{fetch_by_id, Page, Window};
 use super::{
-    ErrorCode, FieldError, Patch, ServiceError, UniqueKey, optional_text, patch_optional_text,
-    patch_required_text, required_text, unique_violation,
+    optional_text, patch_optional_text, patch_required_text, required_text, unique_violation,
+    ErrorCode, FieldError, Patch, ServiceError, UniqueKey,
 };
 
 const CODE_MAX: usize = 64;
@@ -87,7 +87,12 @@ pub async fn create(
     let code = required_text(&mut errors, &["input", "code"], &input.code, CODE_MAX);
     check_code(&mut errors, &code);
     let name = required_text(&mut errors, &["input", "name"], &input.name, NAME_MAX);
-    let url = optional_text(&mut errors, &["input", "url"], input.url.as_deref(), URL_MAX);
+    let url = optional_text(
+        &mut errors,
+        &["input", "url"],
+        input.url.as_deref(),
+        URL_MAX,
+    );
     check_url(&mut errors, url.as_deref());
     let connector_type = optional_text(
         &mut errors,

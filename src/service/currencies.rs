@@ -2,11 +2,11 @@
 
 use entity::currency;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryTrait,
-    sea_query::SelectStatement,
+    sea_query::SelectStatement, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryTrait,
 };
 
-use super::page::{Page, Window, fetch_by_id};
+use super::page::{fetch_by_id, Page, Window};
 
 /// A window of the currencies, by id, with the statement to count them all.
 pub async fn list(

@@ -8,10 +8,10 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryTrait,
 };
 
-use super::page::{Page, Window, fetch_by_id};
+use super::page::{fetch_by_id, Page, Window};
 use super::{
-    ErrorCode, FieldError, Patch, ServiceError, UniqueKey, optional_text, patch_optional_text,
-    patch_required_text, required_text, unique_violation,
+    optional_text, patch_optional_text, patch_required_text, required_text, unique_violation,
+    ErrorCode, FieldError, Patch, ServiceError, UniqueKey,
 };
 
 const EMAIL_MAX: usize = 254;
@@ -69,10 +69,9 @@ pub fn escape_like(text: &str) -> String {
 }
 
 fn check_email(errors: &mut Vec<FieldError>, email: &str) {
-    let valid = email
-        .split_once('@')
-        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.contains('@'))
-        && !email.chars().any(char::is_whitespace);
+    let valid = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && domain.contains('.') && !domain.contains('@')
+    }) && !email.chars().any(char::is_whitespace);
     if !email.is_empty() && !valid {
         errors.push(FieldError::new(
             &["input", "email"],
@@ -111,7 +110,12 @@ pub fn validate_new(input: &NewCustomer) -> Result<NewCustomer, Vec<FieldError>>
         input.last_name.as_deref(),
         NAME_MAX,
     );
-    let phone = optional_text(&mut errors, &["input", "phone"], input.phone.as_deref(), PHONE_MAX);
+    let phone = optional_text(
+        &mut errors,
+        &["input", "phone"],
+        input.phone.as_deref(),
+        PHONE_MAX,
+    );
     if errors.is_empty() {
         Ok(NewCustomer {
             email,
@@ -166,10 +170,18 @@ pub async fn update(
     if let Some(email) = &email {
         check_email(&mut errors, email);
     }
-    let first_name =
-        patch_optional_text(&mut errors, &["input", "firstName"], patch.first_name, NAME_MAX);
-    let last_name =
-        patch_optional_text(&mut errors, &["input", "lastName"], patch.last_name, NAME_MAX);
+    let first_name = patch_optional_text(
+        &mut errors,
+        &["input", "firstName"],
+        patch.first_name,
+        NAME_MAX,
+    );
+    let last_name = patch_optional_text(
+        &mut errors,
+        &["input", "lastName"],
+        patch.last_name,
+        NAME_MAX,
+    );
     let phone = patch_optional_text(&mut errors, &["input", "phone"], patch.phone, PHONE_MAX);
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
@@ -222,8 +234,7 @@ pub async fn by_ids(
 }
 
 fn lowered_like(column: customer::Column, pattern: String) -> sea_orm::sea_query::SimpleExpr {
-    Expr::expr(Func::lower(Expr::col(column)))
-        .like(LikeExpr::new(pattern).escape('\\'))
+    Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(pattern).escape('\\'))
 }
 
 fn condition(filter: &CustomerFilter) -> Result<Condition, FieldError> {
@@ -240,7 +251,8 @@ fn condition(filter: &CustomerFilter) -> Result<Condition, FieldError> {
                     format!("at most {IN_LIST_MAX} values"),
                 ));
             }
-            cond = cond.add(customer::Column::EmailLower.is_in(list.iter().map(|e| e.to_lowercase())));
+            cond =
+                cond.add(customer::Column::EmailLower.is_in(list.iter().map(|e| e.to_lowercase())));
         }
         if let Some(prefix) = &email.starts_with {
             let pattern = format!("{}%", escape_like(&prefix.to_lowercase()));
@@ -255,7 +267,12 @@ fn condition(filter: &CustomerFilter) -> Result<Condition, FieldError> {
             );
         }
     }
-    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(search) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let pattern = format!("%{}%", escape_like(&search.to_lowercase()));
         cond = cond.add(
             Condition::any()

@@ -165,7 +165,11 @@ pub fn required_text(
 ) -> String {
     let value = value.trim();
     if value.is_empty() {
-        errors.push(FieldError::new(field, ErrorCode::Required, "must not be empty"));
+        errors.push(FieldError::new(
+            field,
+            ErrorCode::Required,
+            "must not be empty",
+        ));
     } else if value.chars().count() > max {
         errors.push(FieldError::new(
             field,
@@ -219,7 +223,11 @@ pub fn patch_required_text(
     match value {
         Patch::Unchanged => None,
         Patch::Clear => {
-            errors.push(FieldError::new(field, ErrorCode::Required, "cannot be cleared"));
+            errors.push(FieldError::new(
+                field,
+                ErrorCode::Required,
+                "cannot be cleared",
+            ));
             None
         }
         Patch::Set(v) => Some(required_text(errors, field, &v, max)),

@@ -1,9 +1,9 @@
 //! `/graphql` needs a valid API key; the key's tenant scopes everything.
 
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{Backend, data, error_code, spawn_app};
+use crate::helpers::{data, error_code, spawn_app, Backend};
 
 const QUERY: &str = "{ currencies(first: 1) { nodes { code } } }";
 
@@ -51,7 +51,9 @@ async fn a_revoked_key_is_refused(backend: Backend) {
     let key = app.key_for("acme").await;
     let (status, _) = post(&app, Some(&format!("Bearer {key}"))).await;
     assert_eq!(status, 200);
-    assert!(ordergraph::service::auth::revoke_api_key(&app.db, &key).await.expect("revoked"));
+    assert!(ordergraph::service::auth::revoke_api_key(&app.db, &key)
+        .await
+        .expect("revoked"));
     let (status, body) = post(&app, Some(&format!("Bearer {key}"))).await;
     assert_eq!(status, 401);
     assert_eq!(error_code(&body), "UNAUTHENTICATED");

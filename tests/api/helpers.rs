@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use ordergraph::config::Settings;
 use ordergraph::startup::App;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 /// Where a test's data lives.
@@ -96,8 +96,12 @@ async fn template(admin: &DatabaseConnection) -> String {
             .execute_unprepared(&format!("CREATE DATABASE {building}"))
             .await
             .expect("create template");
-        let db = Database::connect(pg_url(&building)).await.expect("connect template");
-        ordergraph::db::migrate(&db).await.expect("migrate template");
+        let db = Database::connect(pg_url(&building))
+            .await
+            .expect("connect template");
+        ordergraph::db::migrate(&db)
+            .await
+            .expect("migrate template");
         db.close().await.expect("close template");
         admin
             .execute_unprepared(&format!("ALTER DATABASE {building} RENAME TO {name}"))
@@ -229,7 +233,10 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     adjust(&mut settings);
     let app = App::build(settings).await.expect("app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
-    let key = app.demo_key().expect("a fresh database gets a demo key").to_owned();
+    let key = app
+        .demo_key()
+        .expect("a fresh database gets a demo key")
+        .to_owned();
     let db = app.db().clone();
     let server = tokio::spawn(async move {
         let _ = app.run_until(pending()).await;
@@ -293,4 +300,67 @@ pub fn error_code(response: &Value) -> &str {
     response["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or_else(|| panic!("no error code in {response:#}"))
+}
+
+/// POSTs a GraphQL request with the given key; returns the HTTP status and the JSON body.
+pub async fn graphql_status(app: &TestApp, key: &str, query: &str, variables: Value) -> (u16, Value) {
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(key)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .expect("request sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("JSON body"))
+}
+
+/// Creates a channel through the API (name derived from the code); returns its global ID.
+pub async fn create_channel(app: &TestApp, key: &str, code: &str) -> String {
+    let response = app
+        .graphql_as(
+            key,
+            "mutation($input: ChannelInput!) {
+               createChannel(input: $input) { channel { id } userErrors { field code message } }
+             }",
+            json!({ "input": { "code": code, "name": format!("Channel {code}") } }),
+        )
+        .await;
+    let payload = &data(&response)["createChannel"];
+    assert_eq!(payload["userErrors"], json!([]), "creating channel {code}");
+    payload["channel"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no channel id in {response:#}"))
+        .to_owned()
+}
+
+/// Creates a customer through the API; returns its global ID.
+pub async fn create_customer(app: &TestApp, key: &str, email: &str) -> String {
+    let response = app
+        .graphql_as(
+            key,
+            "mutation($input: CustomerInput!) {
+               createCustomer(input: $input) { customer { id } userErrors { field code message } }
+             }",
+            json!({ "input": { "email": email } }),
+        )
+        .await;
+    let payload = &data(&response)["createCustomer"];
+    assert_eq!(payload["userErrors"], json!([]), "creating customer {email}");
+    payload["customer"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no customer id in {response:#}"))
+        .to_owned()
+}
+
+/// Runs the `ordergraph` binary with the given arguments (no `DATABASE_URL` from outside).
+pub async fn run_ordergraph(args: &[&str]) -> std::process::Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_ordergraph"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("ordergraph runs")
 }

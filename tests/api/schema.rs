@@ -2,8 +2,9 @@
 
 #[test]
 fn schema_graphql_equals_the_served_sdl() {
-    let checked_in = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
-        .expect("schema.graphql at the repo root");
+    let checked_in =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql"))
+            .expect("schema.graphql at the repo root");
     let served = ordergraph::graphql::schema::sdl();
     assert!(
         checked_in == served,

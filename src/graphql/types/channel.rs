@@ -1,10 +1,10 @@
 //! `Channel`: a sales channel of the tenant.
 
-use async_graphql::{ID, Object};
+use async_graphql::{Object, ID};
 use chrono::{DateTime, Utc};
 use entity::channel;
 
-use crate::graphql::ids::{Kind, encode};
+use crate::graphql::ids::{encode, Kind};
 
 /// A sales channel: a web shop, a marketplace, a point of sale.
 #[derive(Clone, Debug)]

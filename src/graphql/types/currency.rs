@@ -1,9 +1,9 @@
 //! `Currency`: ISO 4217 reference data.
 
-use async_graphql::{ID, Object};
+use async_graphql::{Object, ID};
 use entity::currency;
 
-use crate::graphql::ids::{Kind, encode};
+use crate::graphql::ids::{encode, Kind};
 
 /// An ISO 4217 currency. Every active one exists after migration.
 #[derive(Clone, Debug)]

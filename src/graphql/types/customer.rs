@@ -1,10 +1,10 @@
 //! `Customer`: a buyer of the tenant.
 
-use async_graphql::{ID, Object};
+use async_graphql::{Object, ID};
 use chrono::{DateTime, Utc};
 use entity::customer;
 
-use crate::graphql::ids::{Kind, encode};
+use crate::graphql::ids::{encode, Kind};
 
 /// A customer. The email is unique per tenant, compared case-insensitively.
 #[derive(Clone, Debug)]

@@ -19,10 +19,10 @@ pub use order::{Order, OrderItem};
 
 use async_graphql::Context;
 
-use super::RequestContext;
 use super::errors::AppError;
 use super::loaders::{CurrencyTable, Loaders};
 use super::pagination::CursorCodec;
+use super::RequestContext;
 
 /// The caller's request context.
 pub fn request<'a>(ctx: &Context<'a>) -> Result<&'a RequestContext, AppError> {

@@ -1,15 +1,15 @@
 //! `Order` and `OrderItem`.
 
-use async_graphql::{Context, ID, Json, Object, Result};
+use async_graphql::{Context, Json, Object, Result, ID};
 use chrono::{DateTime, Utc};
 use entity::{order, order_item};
 
 use super::{
-    Address, Channel, Currency, Customer, DeliveryMethod, FulfillmentStatus, OrderSource,
-    OrderStatus, PaymentStatus, ShippingMethod, currencies, loaders,
+    currencies, loaders, Address, Channel, Currency, Customer, DeliveryMethod, FulfillmentStatus,
+    OrderSource, OrderStatus, PaymentStatus, ShippingMethod,
 };
 use crate::graphql::errors::AppError;
-use crate::graphql::ids::{Kind, encode};
+use crate::graphql::ids::{encode, Kind};
 use crate::graphql::loaders::{ChannelId, CustomerId, ItemsOf, OrderId};
 use crate::graphql::scalars::Decimal;
 
