@@ -256,7 +256,21 @@ async fn graphql(
             .unwrap_or_else(|| "GRAPHQL_VALIDATION_FAILED".to_owned());
         state.metrics.count_error(&code);
     }
-    GraphQLResponse::from(response).into_response()
+    let unavailable = response.errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|ext| ext.get("code"))
+            .is_some_and(|code| *code == async_graphql::Value::from("DATABASE_UNAVAILABLE"))
+    });
+    let mut http_response = GraphQLResponse::from(response).into_response();
+    if unavailable {
+        // API.md: a request the database cannot serve is a 503 the client may retry.
+        *http_response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        http_response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    http_response
 }
 
 /// The example query GraphiQL opens with.

@@ -30,7 +30,9 @@ pub struct CustomerPayload {
     pub user_errors: Vec<UserError>,
 }
 
-#[Object]
+/// Write operations. Each returns a payload with the changed object and
+/// `userErrors`; a user error means nothing was written.
+#[Object(name = "Mutation")]
 impl MutationRoot {
     /// Creates a sales channel. A code the tenant already uses is `DUPLICATE`.
     async fn create_channel(

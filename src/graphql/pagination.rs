@@ -228,6 +228,7 @@ macro_rules! connection {
             }
         }
 
+        #[doc = concat!("A page of ", $what, "s: Relay edges, plain nodes, page information and a count.")]
         #[async_graphql::Object]
         impl $connection {
             /// The nodes with their cursors.

@@ -69,7 +69,8 @@ async fn resolve_node(ctx: &Context<'_>, id: &ID) -> Result<Option<Node>> {
     Ok(node)
 }
 
-#[Object]
+/// Read operations. Everything is scoped to the tenant of the API key.
+#[Object(name = "Query")]
 impl QueryRoot {
     /// Any object by its global ID; `null` when it does not exist, belongs to
     /// another tenant, or the ID is garbled.

@@ -11,6 +11,9 @@ use crate::domain::money::{Amount, MoneyError};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decimal(pub String);
 
+/// Money: a JSON string such as `"1200.00"`, written with exactly the
+/// currency's exponent digits. Inputs accept a string (`-?digits(.digits)?`)
+/// or an integer; a JSON float is rejected. Nothing is ever rounded.
 #[Scalar(name = "Decimal")]
 impl ScalarType for Decimal {
     fn parse(value: Value) -> InputValueResult<Self> {

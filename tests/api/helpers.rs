@@ -303,7 +303,12 @@ pub fn error_code(response: &Value) -> &str {
 }
 
 /// POSTs a GraphQL request with the given key; returns the HTTP status and the JSON body.
-pub async fn graphql_status(app: &TestApp, key: &str, query: &str, variables: Value) -> (u16, Value) {
+pub async fn graphql_status(
+    app: &TestApp,
+    key: &str,
+    query: &str,
+    variables: Value,
+) -> (u16, Value) {
     let response = app
         .client
         .post(format!("{}/graphql", app.address))
@@ -347,7 +352,11 @@ pub async fn create_customer(app: &TestApp, key: &str, email: &str) -> String {
         )
         .await;
     let payload = &data(&response)["createCustomer"];
-    assert_eq!(payload["userErrors"], json!([]), "creating customer {email}");
+    assert_eq!(
+        payload["userErrors"],
+        json!([]),
+        "creating customer {email}"
+    );
     payload["customer"]["id"]
         .as_str()
         .unwrap_or_else(|| panic!("no customer id in {response:#}"))

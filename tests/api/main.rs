@@ -7,4 +7,5 @@
 mod helpers;
 
 mod auth;
+mod migrations;
 mod schema;

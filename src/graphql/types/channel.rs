@@ -16,6 +16,7 @@ impl From<channel::Model> for Channel {
     }
 }
 
+/// A sales channel of the tenant: a web shop, a marketplace, a point of sale.
 #[Object]
 impl Channel {
     /// Global ID.

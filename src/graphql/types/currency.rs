@@ -15,6 +15,7 @@ impl From<currency::Model> for Currency {
     }
 }
 
+/// An ISO 4217 currency (reference data shared by every tenant).
 #[Object]
 impl Currency {
     /// Global ID.

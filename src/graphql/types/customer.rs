@@ -16,6 +16,7 @@ impl From<customer::Model> for Customer {
     }
 }
 
+/// A customer of the tenant; the email is unique per tenant, compared case-insensitively.
 #[Object]
 impl Customer {
     /// Global ID.

@@ -50,6 +50,8 @@ impl Order {
     }
 }
 
+/// An order: items bought by a customer through a channel, in one currency.
+/// Amounts are `Decimal` strings with exactly the currency's exponent digits.
 #[Object]
 impl Order {
     /// Global ID.
@@ -252,6 +254,7 @@ pub struct OrderItem {
     pub exponent: i16,
 }
 
+/// A line item of an order; its amounts are in the order's currency.
 #[Object]
 impl OrderItem {
     /// Global ID.
