@@ -1,6 +1,7 @@
 //! The GraphQL API: schema, resolvers, types, pagination and loaders.
 
 pub mod errors;
+pub mod filter;
 pub mod ids;
 pub mod inputs;
 pub mod loaders;

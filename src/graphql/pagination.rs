@@ -14,7 +14,7 @@ use sea_orm::DatabaseConnection;
 use sha2::Sha256;
 
 use super::errors::AppError;
-use super::types::{Channel, Currency, Customer};
+use super::types::{Channel, Currency, Customer, Order};
 use crate::service::page::{count, Window};
 
 /// Page size when neither `first` nor `last` is given.
@@ -257,3 +257,4 @@ macro_rules! connection {
 connection!(CurrencyConnection, CurrencyEdge, Currency, "currency");
 connection!(ChannelConnection, ChannelEdge, Channel, "channel");
 connection!(CustomerConnection, CustomerEdge, Customer, "customer");
+connection!(OrderConnection, OrderEdge, Order, "order");

@@ -3,12 +3,13 @@
 use async_graphql::{Context, Object, Result, ID};
 
 use super::errors::AppError;
+use super::filter::{list_orders, OrderFilter, OrderSort};
 use super::ids::{decode, decode_as, Kind};
 use super::inputs::CustomerFilter;
 use super::loaders::{ChannelId, CustomerId, OrderId};
 use super::pagination::{
     ChannelConnection, ChannelEdge, Counter, CurrencyConnection, CurrencyEdge, CustomerConnection,
-    CustomerEdge, PageArgs,
+    CustomerEdge, OrderConnection, PageArgs,
 };
 use super::types::{currencies, cursors, loaders, request, Customer, Node, Order, OrderItem};
 use crate::service;
@@ -204,6 +205,57 @@ impl QueryRoot {
                 node: m.into(),
             }
         }))
+    }
+
+    /// The tenant's orders: keyset-paginated (page 10,000 costs what page 1
+    /// costs), filtered in SQL, sorted by `sort` (default `CREATED_AT DESC`)
+    /// with the ID breaking ties. Archived orders are hidden unless
+    /// `filter.archived` asks for them. A cursor is only valid with the sort
+    /// and filter it was made under (`BAD_CURSOR` otherwise).
+    #[allow(clippy::too_many_arguments)]
+    async fn orders(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<OrderFilter>,
+        sort: Option<Vec<OrderSort>>,
+    ) -> Result<OrderConnection> {
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        list_orders(ctx, args, filter, sort, |_| {}).await
+    }
+
+    /// An order of the tenant by its number (`ORD-000001`).
+    async fn order_by_number(&self, ctx: &Context<'_>, number: String) -> Result<Option<Order>> {
+        let req = request(ctx)?;
+        Ok(
+            service::orders::by_number(&req.db, req.principal.tenant_id, &number)
+                .await
+                .map_err(AppError::from)?
+                .map(Order::from),
+        )
+    }
+
+    /// An order of the tenant by the client's reference.
+    async fn order_by_reference(
+        &self,
+        ctx: &Context<'_>,
+        reference: String,
+    ) -> Result<Option<Order>> {
+        let req = request(ctx)?;
+        Ok(
+            service::orders::by_reference(&req.db, req.principal.tenant_id, &reference)
+                .await
+                .map_err(AppError::from)?
+                .map(Order::from),
+        )
     }
 
     /// An order of the tenant by global ID, with its items.

@@ -1,7 +1,6 @@
 //! API keys: generation, hashing, lookup, and the demo key of a new database.
 
 use base64::Engine;
-use chrono::Utc;
 use entity::{api_key, tenant};
 use rand::RngCore;
 use sea_orm::{
@@ -44,7 +43,7 @@ pub async fn find_or_create_tenant<C: ConnectionTrait>(db: &C, name: &str) -> Re
     tenant::Entity::insert(tenant::ActiveModel {
         name: Set(name.to_owned()),
         order_seq: Set(0),
-        created_at: Set(Utc::now()),
+        created_at: Set(super::now()),
         ..Default::default()
     })
     .on_conflict_do_nothing_on([tenant::Column::Name])
@@ -83,7 +82,7 @@ async fn insert_key<C: ConnectionTrait>(
         name: Set(key_name.to_owned()),
         key_hash: Set(hash_key(&key)),
         prefix: Set(key.chars().take(KEY_PREFIX.len() + 6).collect()),
-        created_at: Set(Utc::now()),
+        created_at: Set(super::now()),
         revoked_at: Set(None),
         ..Default::default()
     })
@@ -127,7 +126,7 @@ pub async fn revoke_api_key(db: &DatabaseConnection, key: &str) -> Result<bool, 
     let result = api_key::Entity::update_many()
         .col_expr(
             api_key::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(Utc::now()),
+            sea_orm::sea_query::Expr::value(super::now()),
         )
         .filter(api_key::Column::KeyHash.eq(hash_key(key)))
         .filter(api_key::Column::RevokedAt.is_null())

@@ -1,6 +1,5 @@
 //! Sales channels of a tenant: create, update, read.
 
-use chrono::Utc;
 use entity::channel;
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
@@ -109,7 +108,7 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
-    let now = Utc::now();
+    let now = super::now();
     channel::ActiveModel {
         tenant_id: Set(tenant_id),
         code: Set(code),
@@ -183,7 +182,7 @@ pub async fn update(
     if !active.is_changed() {
         return Ok(current);
     }
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(super::now());
     active.update(db).await.map_err(duplicate_code)
 }
 

@@ -1,6 +1,5 @@
 //! Customers of a tenant: create, update, read, filter.
 
-use chrono::Utc;
 use entity::customer;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, SelectStatement};
 use sea_orm::{
@@ -136,7 +135,7 @@ pub async fn create(
     input: NewCustomer,
 ) -> Result<customer::Model, ServiceError> {
     let input = validate_new(&input).map_err(ServiceError::Invalid)?;
-    let now = Utc::now();
+    let now = super::now();
     customer::ActiveModel {
         tenant_id: Set(tenant_id),
         email_lower: Set(input.email.to_lowercase()),
@@ -204,7 +203,7 @@ pub async fn update(
     if !active.is_changed() {
         return Ok(current);
     }
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(super::now());
     active.update(db).await.map_err(duplicate_email)
 }
 

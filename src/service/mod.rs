@@ -5,6 +5,7 @@ pub mod auth;
 pub mod channels;
 pub mod currencies;
 pub mod customers;
+pub mod order_list;
 pub mod orders;
 pub mod page;
 
@@ -246,4 +247,11 @@ pub fn patch_optional_text(
         Patch::Clear => Some(None),
         Patch::Set(v) => Some(optional_text(errors, field, Some(&v), max)),
     }
+}
+
+/// The current time at the precision both backends store (microseconds), so
+/// that cursors made from a row's timestamp compare exactly with the row.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    let now = chrono::Utc::now();
+    chrono::DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
 }

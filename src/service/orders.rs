@@ -50,6 +50,32 @@ pub async fn by_id(
         .await
 }
 
+/// An order of the tenant by number.
+pub async fn by_number(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    number: &str,
+) -> Result<Option<order::Model>, DbErr> {
+    order::Entity::find()
+        .filter(order::Column::TenantId.eq(tenant_id))
+        .filter(order::Column::Number.eq(number))
+        .one(db)
+        .await
+}
+
+/// An order of the tenant by the client's reference.
+pub async fn by_reference(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    reference: &str,
+) -> Result<Option<order::Model>, DbErr> {
+    order::Entity::find()
+        .filter(order::Column::TenantId.eq(tenant_id))
+        .filter(order::Column::Reference.eq(reference))
+        .one(db)
+        .await
+}
+
 /// Orders of the tenant by id, in no particular order.
 pub async fn by_ids(
     db: &DatabaseConnection,

@@ -1,10 +1,12 @@
 //! `Channel`: a sales channel of the tenant.
 
-use async_graphql::{Object, ID};
+use async_graphql::{Context, Object, Result, ID};
 use chrono::{DateTime, Utc};
 use entity::channel;
 
+use crate::graphql::filter::{list_orders, OrderFilter, OrderSort};
 use crate::graphql::ids::{encode, Kind};
+use crate::graphql::pagination::{OrderConnection, PageArgs};
 
 /// A sales channel: a web shop, a marketplace, a point of sale.
 #[derive(Clone, Debug)]
@@ -57,5 +59,31 @@ impl Channel {
     /// When the channel last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+
+    /// This channel's orders: the same arguments and rules as `Query.orders`.
+    /// (Resolved with one query per channel: fetch it for one channel at a time.)
+    #[allow(clippy::too_many_arguments)]
+    async fn orders(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<OrderFilter>,
+        sort: Option<Vec<OrderSort>>,
+    ) -> Result<OrderConnection> {
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let id = self.0.id;
+        list_orders(ctx, args, filter, sort, move |f| {
+            f.channel_ids = Some(vec![id])
+        })
+        .await
     }
 }
