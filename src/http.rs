@@ -49,6 +49,8 @@ pub struct Metrics {
     latency: HistogramVec,
     errors: IntCounterVec,
     pool: IntGaugeVec,
+    statements: IntCounterVec,
+    statement_latency: prometheus::Histogram,
 }
 
 impl Metrics {
@@ -82,6 +84,24 @@ impl Metrics {
             ),
             &["state"],
         )?;
+        let statements = IntCounterVec::new(
+            Opts::new(
+                "ordergraph_db_statements_total",
+                "SQL statements run, by outcome",
+            ),
+            &["outcome"],
+        )?;
+        let statement_latency = prometheus::Histogram::with_opts(
+            HistogramOpts::new(
+                "ordergraph_db_statement_duration_seconds",
+                "Time to run one SQL statement",
+            )
+            .buckets(vec![
+                0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0, 5.0,
+            ]),
+        )?;
+        registry.register(Box::new(statements.clone()))?;
+        registry.register(Box::new(statement_latency.clone()))?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(errors.clone()))?;
@@ -92,7 +112,16 @@ impl Metrics {
             latency,
             errors,
             pool,
+            statements,
+            statement_latency,
         })
+    }
+
+    /// Counts a statement (called by SeaORM's metric callback).
+    pub fn record_statement(&self, info: &sea_orm::metric::Info<'_>) {
+        let outcome = if info.failed { "failed" } else { "ok" };
+        self.statements.with_label_values(&[outcome]).inc();
+        self.statement_latency.observe(info.elapsed.as_secs_f64());
     }
 
     fn count_error(&self, code: &str) {

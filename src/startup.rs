@@ -71,7 +71,10 @@ async fn cursor_key(db: &DatabaseConnection) -> Result<[u8; 32], StartupError> {
 impl App {
     /// Connects, migrates, creates the demo key on a keyless database, and binds the listener.
     pub async fn build(settings: Settings) -> Result<App, StartupError> {
-        let db = db::connect(&settings.database).await?;
+        let metrics = Arc::new(Metrics::new()?);
+        let mut db = db::connect(&settings.database).await?;
+        let recorder = metrics.clone();
+        db.set_metric_callback(move |info| recorder.record_statement(info));
         db::migrate(&db).await?;
         let demo_key = if settings.no_demo_key {
             None
@@ -91,7 +94,7 @@ impl App {
         let state = AppState {
             schema,
             db,
-            metrics: Arc::new(Metrics::new()?),
+            metrics,
             accepting: Arc::new(AtomicBool::new(true)),
             demo_key,
         };

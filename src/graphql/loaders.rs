@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{channel, currency, customer, order, order_item};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
 
@@ -117,12 +117,16 @@ pub struct OrderId(pub i64);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ItemsOf(pub i64);
 
-/// The loaders of one request.
-pub type Loaders = DataLoader<TenantLoader>;
+/// The loaders of one request; their cache lives as long as the request.
+pub type Loaders = DataLoader<TenantLoader, HashMapCache>;
 
 /// Fresh loaders for one request of one tenant.
 pub fn for_request(db: DatabaseConnection, tenant_id: i64) -> Loaders {
-    DataLoader::new(TenantLoader { db, tenant_id }, tokio::spawn)
-        .max_batch_size(MAX_BATCH)
-        .delay(BATCH_DELAY)
+    DataLoader::with_cache(
+        TenantLoader { db, tenant_id },
+        tokio::spawn,
+        HashMapCache::default(),
+    )
+    .max_batch_size(MAX_BATCH)
+    .delay(BATCH_DELAY)
 }

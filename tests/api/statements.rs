@@ -1,0 +1,60 @@
+//! Nested fields load through per-request DataLoaders: a page of 100 orders
+//! with items, customer, channel and currency costs what a page of 10 costs.
+
+use serde_json::json;
+
+use crate::both_backends;
+use crate::helpers::{data, spawn_app, Backend, TestApp};
+
+const LIST: &str = r#"
+query($first: Int!) {
+  orders(first: $first) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      number total
+      currency { code exponent }
+      customer { email }
+      channel { code }
+      items { sku quantity total }
+    }
+  }
+}"#;
+
+/// `ordergraph_db_statements_total` summed over outcomes, read from `/metrics`.
+async fn statements(app: &TestApp) -> u64 {
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter(|l| l.starts_with("ordergraph_db_statements_total{"))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum()
+}
+
+async fn statements_of(app: &TestApp, first: i64) -> u64 {
+    let before = statements(app).await;
+    let response = app.graphql(LIST, json!({ "first": first })).await;
+    let nodes = data(&response)["orders"]["nodes"].as_array().unwrap().len();
+    assert_eq!(nodes as i64, first);
+    statements(app).await - before
+}
+
+async fn a_page_of_100_orders_costs_the_statements_of_a_page_of_10(backend: Backend) {
+    let app = spawn_app(backend).await;
+    ordergraph::seed::seed(&app.db, "demo", 120, 60, false)
+        .await
+        .unwrap();
+    let ten = statements_of(&app, 10).await;
+    let hundred = statements_of(&app, 100).await;
+    // Key lookup, the page, then one batch each for items, customers and channels.
+    assert_eq!(ten, hundred, "statements grow with the page size");
+    assert!(ten <= 5, "{ten} statements for one page");
+}
+
+both_backends!(a_page_of_100_orders_costs_the_statements_of_a_page_of_10);
