@@ -1,10 +1,10 @@
 //! `createChannel` and `updateChannel`: validation as user errors, codes
 //! unique per tenant, partial updates; a refused write writes nothing.
 
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, create_channel, data, spawn_app};
+use crate::helpers::{create_channel, data, spawn_app, Backend, TestApp};
 
 const CREATE: &str = "mutation($input: ChannelInput!) {
   createChannel(input: $input) {
@@ -35,7 +35,10 @@ fn user_errors(payload: &Value) -> Vec<(Value, String)> {
         .iter()
         .map(|e| {
             assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{e}");
-            (e["field"].clone(), e["code"].as_str().expect("code").to_owned())
+            (
+                e["field"].clone(),
+                e["code"].as_str().expect("code").to_owned(),
+            )
         })
         .collect()
 }
@@ -64,7 +67,9 @@ async fn create_channel_returns_the_channel_as_written(backend: Backend) {
     assert_eq!(channel["url"], "https://shop.example.com");
     assert_eq!(channel["connectorType"], "Online Store");
     assert_eq!(channel["connectorCode"], "shopify");
-    assert!(channel["createdAt"].as_str().is_some_and(|t| t.ends_with('Z') || t.ends_with("+00:00")));
+    assert!(channel["createdAt"]
+        .as_str()
+        .is_some_and(|t| t.ends_with('Z') || t.ends_with("+00:00")));
     let listed = channels(&app, &app.key).await;
     assert_eq!(listed["totalCount"], 1);
     assert_eq!(listed["nodes"][0]["id"], channel["id"]);
@@ -75,7 +80,10 @@ async fn a_duplicate_code_in_the_same_tenant_is_refused_and_writes_nothing(backe
     create_channel(&app, &app.key, "web-eu").await;
 
     let response = app
-        .graphql(CREATE, json!({ "input": { "code": "web-eu", "name": "Another" } }))
+        .graphql(
+            CREATE,
+            json!({ "input": { "code": "web-eu", "name": "Another" } }),
+        )
         .await;
 
     let payload = &data(&response)["createChannel"];
@@ -95,7 +103,11 @@ async fn the_same_code_in_another_tenant_is_accepted(backend: Backend) {
     let mine = create_channel(&app, &app.key, "web-eu").await;
 
     let response = app
-        .graphql_as(&other, CREATE, json!({ "input": { "code": "web-eu", "name": "Theirs" } }))
+        .graphql_as(
+            &other,
+            CREATE,
+            json!({ "input": { "code": "web-eu", "name": "Theirs" } }),
+        )
         .await;
 
     let payload = &data(&response)["createChannel"];
@@ -109,13 +121,41 @@ async fn the_same_code_in_another_tenant_is_accepted(backend: Backend) {
 async fn invalid_channel_input_is_a_user_error_on_its_field(backend: Backend) {
     let app = spawn_app(backend).await;
     let cases = [
-        (json!({ "code": "", "name": "Web" }), json!(["input", "code"]), "REQUIRED"),
-        (json!({ "code": "   ", "name": "Web" }), json!(["input", "code"]), "REQUIRED"),
-        (json!({ "code": "web eu", "name": "Web" }), json!(["input", "code"]), "INVALID"),
-        (json!({ "code": "web", "name": "" }), json!(["input", "name"]), "REQUIRED"),
-        (json!({ "code": "web", "name": "Web", "url": "not a url" }), json!(["input", "url"]), "INVALID"),
-        (json!({ "code": "web", "name": "Web", "url": "ftp://example.com" }), json!(["input", "url"]), "INVALID"),
-        (json!({ "code": "x".repeat(65), "name": "Web" }), json!(["input", "code"]), "TOO_LONG"),
+        (
+            json!({ "code": "", "name": "Web" }),
+            json!(["input", "code"]),
+            "REQUIRED",
+        ),
+        (
+            json!({ "code": "   ", "name": "Web" }),
+            json!(["input", "code"]),
+            "REQUIRED",
+        ),
+        (
+            json!({ "code": "web eu", "name": "Web" }),
+            json!(["input", "code"]),
+            "INVALID",
+        ),
+        (
+            json!({ "code": "web", "name": "" }),
+            json!(["input", "name"]),
+            "REQUIRED",
+        ),
+        (
+            json!({ "code": "web", "name": "Web", "url": "not a url" }),
+            json!(["input", "url"]),
+            "INVALID",
+        ),
+        (
+            json!({ "code": "web", "name": "Web", "url": "ftp://example.com" }),
+            json!(["input", "url"]),
+            "INVALID",
+        ),
+        (
+            json!({ "code": "x".repeat(65), "name": "Web" }),
+            json!(["input", "code"]),
+            "TOO_LONG",
+        ),
     ];
 
     for (input, field, code) in cases {
@@ -123,7 +163,11 @@ async fn invalid_channel_input_is_a_user_error_on_its_field(backend: Backend) {
 
         let payload = &data(&response)["createChannel"];
         assert_eq!(payload["channel"], Value::Null, "{input}");
-        assert_eq!(user_errors(payload), vec![(field, code.to_owned())], "{input}");
+        assert_eq!(
+            user_errors(payload),
+            vec![(field, code.to_owned())],
+            "{input}"
+        );
     }
     assert_eq!(channels(&app, &app.key).await["totalCount"], 0);
 }
@@ -132,7 +176,10 @@ async fn every_invalid_field_is_reported_at_once(backend: Backend) {
     let app = spawn_app(backend).await;
 
     let response = app
-        .graphql(CREATE, json!({ "input": { "code": "", "name": "", "url": "nope" } }))
+        .graphql(
+            CREATE,
+            json!({ "input": { "code": "", "name": "", "url": "nope" } }),
+        )
         .await;
 
     let mut errors = user_errors(&data(&response)["createChannel"]);
@@ -164,7 +211,10 @@ async fn an_update_keeps_fields_left_out_and_null_clears_the_url(backend: Backen
     let id = data(&created)["createChannel"]["channel"]["id"].clone();
 
     let response = app
-        .graphql(UPDATE, json!({ "id": id, "input": { "name": "Web shop Europe", "url": null } }))
+        .graphql(
+            UPDATE,
+            json!({ "id": id, "input": { "name": "Web shop Europe", "url": null } }),
+        )
         .await;
 
     let payload = &data(&response)["updateChannel"];
@@ -227,7 +277,10 @@ async fn updating_another_tenants_channel_is_not_found_and_changes_nothing(backe
     let theirs = create_channel(&app, &other, "web-eu").await;
 
     let response = app
-        .graphql(UPDATE, json!({ "id": theirs, "input": { "name": "Hijacked" } }))
+        .graphql(
+            UPDATE,
+            json!({ "id": theirs, "input": { "name": "Hijacked" } }),
+        )
         .await;
 
     let payload = &data(&response)["updateChannel"];

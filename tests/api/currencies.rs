@@ -2,10 +2,10 @@
 
 use std::collections::HashSet;
 
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, data, spawn_app};
+use crate::helpers::{data, spawn_app, Backend, TestApp};
 
 /// Active ISO 4217 currencies with a numeric minor unit (List One, 2026-01-01).
 const CURRENCY_COUNT: usize = 165;
@@ -36,7 +36,13 @@ async fn walk_forward(app: &TestApp) -> Vec<Value> {
         let connection = &data(&response)["currencies"];
         assert_eq!(connection["totalCount"], CURRENCY_COUNT);
         assert_eq!(connection["pageInfo"]["hasPreviousPage"], page > 0);
-        seen.extend(connection["nodes"].as_array().expect("nodes").iter().cloned());
+        seen.extend(
+            connection["nodes"]
+                .as_array()
+                .expect("nodes")
+                .iter()
+                .cloned(),
+        );
         if connection["pageInfo"]["hasNextPage"] == false {
             break;
         }

@@ -1,10 +1,10 @@
 //! Customers: emails unique per tenant in any letter case, filters that treat
 //! the caller's text literally, partial updates; a refused write writes nothing.
 
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, create_customer, data, spawn_app};
+use crate::helpers::{create_customer, data, spawn_app, Backend, TestApp};
 
 const CREATE: &str = "mutation($input: CustomerInput!) {
   createCustomer(input: $input) {
@@ -52,7 +52,10 @@ fn user_errors(payload: &Value) -> Vec<(Value, String)> {
         .iter()
         .map(|e| {
             assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{e}");
-            (e["field"].clone(), e["code"].as_str().expect("code").to_owned())
+            (
+                e["field"].clone(),
+                e["code"].as_str().expect("code").to_owned(),
+            )
         })
         .collect()
 }
@@ -82,7 +85,10 @@ async fn create_customer_returns_the_customer_as_written(backend: Backend) {
     let payload = &data(&response)["createCustomer"];
     assert_eq!(payload["userErrors"], json!([]));
     let customer = &payload["customer"];
-    assert_eq!(customer["email"], "Ada.Lovelace@Example.com", "the case is kept");
+    assert_eq!(
+        customer["email"], "Ada.Lovelace@Example.com",
+        "the case is kept"
+    );
     assert_eq!(customer["firstName"], "Ada");
     assert_eq!(customer["lastName"], "Lovelace");
     assert_eq!(customer["phone"], "+44 20 7946 0000");
@@ -96,7 +102,10 @@ async fn an_email_differing_only_in_case_is_a_duplicate_and_writes_nothing(backe
     create_customer(&app, &app.key, "alice@example.com").await;
 
     let response = app
-        .graphql(CREATE, json!({ "input": { "email": "ALICE@Example.COM", "firstName": "Eve" } }))
+        .graphql(
+            CREATE,
+            json!({ "input": { "email": "ALICE@Example.COM", "firstName": "Eve" } }),
+        )
         .await;
 
     let payload = &data(&response)["createCustomer"];
@@ -134,7 +143,9 @@ async fn an_invalid_email_is_a_user_error_and_writes_nothing(backend: Backend) {
     ];
 
     for (email, code) in cases {
-        let response = app.graphql(CREATE, json!({ "input": { "email": email } })).await;
+        let response = app
+            .graphql(CREATE, json!({ "input": { "email": email } }))
+            .await;
 
         let payload = &data(&response)["createCustomer"];
         assert_eq!(payload["customer"], Value::Null, "{email:?}");
@@ -177,16 +188,31 @@ async fn starts_with_and_contains_treat_percent_and_underscore_literally(backend
         create_customer(&app, &app.key, email).await;
     }
     let cases = [
-        (json!({ "startsWith": "under_" }), vec!["under_score@example.com"]),
+        (
+            json!({ "startsWith": "under_" }),
+            vec!["under_score@example.com"],
+        ),
         (json!({ "startsWith": "_" }), vec![]),
-        (json!({ "startsWith": "fifty%" }), vec!["fifty%off@example.com"]),
+        (
+            json!({ "startsWith": "fifty%" }),
+            vec!["fifty%off@example.com"],
+        ),
         (json!({ "startsWith": "%" }), vec![]),
-        (json!({ "contains": "r_s" }), vec!["under_score@example.com"]),
+        (
+            json!({ "contains": "r_s" }),
+            vec!["under_score@example.com"],
+        ),
         (json!({ "contains": "_" }), vec!["under_score@example.com"]),
         (json!({ "contains": "y%o" }), vec!["fifty%off@example.com"]),
         (json!({ "contains": "%" }), vec!["fifty%off@example.com"]),
-        (json!({ "contains": "k\\s" }), vec!["back\\slash@example.com"]),
-        (json!({ "startsWith": "back\\" }), vec!["back\\slash@example.com"]),
+        (
+            json!({ "contains": "k\\s" }),
+            vec!["back\\slash@example.com"],
+        ),
+        (
+            json!({ "startsWith": "back\\" }),
+            vec!["back\\slash@example.com"],
+        ),
     ];
 
     for (condition, expected) in cases {
@@ -198,10 +224,26 @@ async fn starts_with_and_contains_treat_percent_and_underscore_literally(backend
 
 async fn search_matches_email_and_names_regardless_of_case(backend: Backend) {
     let app = spawn_app(backend).await;
-    create(&app, json!({ "email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace" })).await;
-    create(&app, json!({ "email": "grace@example.com", "firstName": "Grace", "lastName": "Hopper" })).await;
-    create(&app, json!({ "email": "alan@turing.org", "firstName": "Alan", "lastName": "Turing" })).await;
-    create(&app, json!({ "email": "x@y.org", "firstName": "Ken", "lastName": "Thompson" })).await;
+    create(
+        &app,
+        json!({ "email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace" }),
+    )
+    .await;
+    create(
+        &app,
+        json!({ "email": "grace@example.com", "firstName": "Grace", "lastName": "Hopper" }),
+    )
+    .await;
+    create(
+        &app,
+        json!({ "email": "alan@turing.org", "firstName": "Alan", "lastName": "Turing" }),
+    )
+    .await;
+    create(
+        &app,
+        json!({ "email": "x@y.org", "firstName": "Ken", "lastName": "Thompson" }),
+    )
+    .await;
     let cases = [
         ("LOVE", vec!["ada@example.com"]),
         ("hop", vec!["grace@example.com"]),
@@ -223,7 +265,11 @@ async fn search_matches_email_and_names_regardless_of_case(backend: Backend) {
 
 async fn customer_by_id_returns_the_customer(backend: Backend) {
     let app = spawn_app(backend).await;
-    let id = create(&app, json!({ "email": "ada@example.com", "firstName": "Ada" })).await;
+    let id = create(
+        &app,
+        json!({ "email": "ada@example.com", "firstName": "Ada" }),
+    )
+    .await;
     create_customer(&app, &app.key, "grace@example.com").await;
 
     let response = app.graphql(ONE, json!({ "id": id })).await;
@@ -243,7 +289,10 @@ async fn an_update_keeps_fields_left_out_and_null_clears_them(backend: Backend) 
     .await;
 
     let response = app
-        .graphql(UPDATE, json!({ "id": id, "input": { "lastName": "King", "phone": null } }))
+        .graphql(
+            UPDATE,
+            json!({ "id": id, "input": { "lastName": "King", "phone": null } }),
+        )
         .await;
 
     let payload = &data(&response)["updateCustomer"];
@@ -262,10 +311,17 @@ async fn an_update_keeps_fields_left_out_and_null_clears_them(backend: Backend) 
 
 async fn null_on_the_email_is_required_and_writes_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
-    let id = create(&app, json!({ "email": "ada@example.com", "firstName": "Ada" })).await;
+    let id = create(
+        &app,
+        json!({ "email": "ada@example.com", "firstName": "Ada" }),
+    )
+    .await;
 
     let response = app
-        .graphql(UPDATE, json!({ "id": id, "input": { "email": null, "firstName": "Augusta" } }))
+        .graphql(
+            UPDATE,
+            json!({ "id": id, "input": { "email": null, "firstName": "Augusta" } }),
+        )
         .await;
 
     let payload = &data(&response)["updateCustomer"];
@@ -285,7 +341,10 @@ async fn changing_the_email_to_another_customers_in_other_case_is_a_duplicate(ba
     let id = create_customer(&app, &app.key, "grace@example.com").await;
 
     let response = app
-        .graphql(UPDATE, json!({ "id": id, "input": { "email": "ADA@example.com" } }))
+        .graphql(
+            UPDATE,
+            json!({ "id": id, "input": { "email": "ADA@example.com" } }),
+        )
         .await;
 
     assert_eq!(
@@ -301,7 +360,10 @@ async fn changing_only_the_case_of_the_own_email_is_allowed(backend: Backend) {
     let id = create_customer(&app, &app.key, "ada@example.com").await;
 
     let response = app
-        .graphql(UPDATE, json!({ "id": id, "input": { "email": "Ada@Example.com" } }))
+        .graphql(
+            UPDATE,
+            json!({ "id": id, "input": { "email": "Ada@Example.com" } }),
+        )
         .await;
 
     let payload = &data(&response)["updateCustomer"];
@@ -319,7 +381,10 @@ async fn updating_another_tenants_customer_is_not_found_and_changes_nothing(back
     let theirs = create_customer(&app, &other, "alice@example.com").await;
 
     let response = app
-        .graphql(UPDATE, json!({ "id": theirs, "input": { "firstName": "Mallory" } }))
+        .graphql(
+            UPDATE,
+            json!({ "id": theirs, "input": { "firstName": "Mallory" } }),
+        )
         .await;
 
     let payload = &data(&response)["updateCustomer"];

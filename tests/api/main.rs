@@ -7,5 +7,18 @@
 mod helpers;
 
 mod auth;
+mod channels;
+mod cli;
+mod currencies;
+mod customers;
+mod graphiql;
+mod health;
 mod migrations;
+mod money;
+mod nodes;
+mod orders;
+mod pagination;
 mod schema;
+mod seed;
+mod statements;
+mod tenancy;

@@ -1,10 +1,12 @@
 //! Nothing of another tenant is ever visible: not in lists, counts, lookups
 //! by ID, filters, nor through its cursors.
 
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, create_channel, create_customer, data, error_code, spawn_app};
+use crate::helpers::{
+    create_channel, create_customer, data, error_code, spawn_app, Backend, TestApp,
+};
 
 /// Tenant A (the demo key) with two channels and two customers; returns their IDs.
 async fn tenant_a_with_data(app: &TestApp) -> (Vec<String>, Vec<String>) {
@@ -39,7 +41,10 @@ async fn another_tenant_lists_and_counts_none_of_the_first_tenants_records(backe
         .await;
 
     let seen = data(&response);
-    assert_eq!(seen["channels"], json!({ "totalCount": 1, "nodes": [{ "code": "b-only" }] }));
+    assert_eq!(
+        seen["channels"],
+        json!({ "totalCount": 1, "nodes": [{ "code": "b-only" }] })
+    );
     assert_eq!(seen["customers"], json!({ "totalCount": 0, "nodes": [] }));
     assert_eq!(seen["alice"], json!({ "totalCount": 0, "nodes": [] }));
     assert_eq!(seen["searched"], json!({ "totalCount": 0, "nodes": [] }));
@@ -61,9 +66,15 @@ async fn the_first_tenant_still_sees_its_own_records(backend: Backend) {
 
     let seen = data(&response);
     assert_eq!(seen["channels"]["totalCount"], 2);
-    assert_eq!(seen["channels"]["nodes"], json!([{ "id": channels[0] }, { "id": channels[1] }]));
+    assert_eq!(
+        seen["channels"]["nodes"],
+        json!([{ "id": channels[0] }, { "id": channels[1] }])
+    );
     assert_eq!(seen["customers"]["totalCount"], 2);
-    assert_eq!(seen["customers"]["nodes"], json!([{ "id": customers[0] }, { "id": customers[1] }]));
+    assert_eq!(
+        seen["customers"]["nodes"],
+        json!([{ "id": customers[0] }, { "id": customers[1] }])
+    );
 }
 
 async fn another_tenants_ids_resolve_to_null(backend: Backend) {
@@ -117,11 +128,26 @@ async fn another_tenants_cursors_are_bad_cursors(backend: Backend) {
         .await;
     let cursor = |list: &str| data(&a_page)[list]["pageInfo"]["endCursor"].clone();
     let cases = [
-        ("query($c: String) { channels(after: $c) { nodes { id } } }", cursor("channels")),
-        ("query($c: String) { channels(last: 1, before: $c) { nodes { id } } }", cursor("channels")),
-        ("query($c: String) { customers(after: $c) { nodes { id } } }", cursor("customers")),
-        ("query($c: String) { customers(last: 1, before: $c) { nodes { id } } }", cursor("customers")),
-        ("query($c: String) { currencies(after: $c) { nodes { id } } }", cursor("currencies")),
+        (
+            "query($c: String) { channels(after: $c) { nodes { id } } }",
+            cursor("channels"),
+        ),
+        (
+            "query($c: String) { channels(last: 1, before: $c) { nodes { id } } }",
+            cursor("channels"),
+        ),
+        (
+            "query($c: String) { customers(after: $c) { nodes { id } } }",
+            cursor("customers"),
+        ),
+        (
+            "query($c: String) { customers(last: 1, before: $c) { nodes { id } } }",
+            cursor("customers"),
+        ),
+        (
+            "query($c: String) { currencies(after: $c) { nodes { id } } }",
+            cursor("currencies"),
+        ),
     ];
 
     for (query, cursor) in cases {
