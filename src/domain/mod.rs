@@ -1,4 +1,5 @@
 //! Pure rules of the order domain: no I/O, unit-tested where they live.
 
 pub mod money;
+pub mod status;
 pub mod totals;

@@ -6,8 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use entity::{channel, currency, customer, order, order_item};
-use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+use entity::{channel, customer, order, order_event, order_item};
+
+pub use crate::service::currencies::CurrencyTable;
+use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::service;
 
@@ -15,33 +17,6 @@ use crate::service;
 const MAX_BATCH: usize = 500;
 /// How long a loader waits to gather keys from sibling fields.
 const BATCH_DELAY: Duration = Duration::from_millis(1);
-
-/// Reference data read once at start: currencies never change at run time.
-#[derive(Debug, Default)]
-pub struct CurrencyTable {
-    by_id: HashMap<i64, currency::Model>,
-    by_code: HashMap<String, i64>,
-}
-
-impl CurrencyTable {
-    pub async fn load(db: &DatabaseConnection) -> Result<Self, DbErr> {
-        let all = currency::Entity::find().all(db).await?;
-        Ok(CurrencyTable {
-            by_code: all.iter().map(|c| (c.code.clone(), c.id)).collect(),
-            by_id: all.into_iter().map(|c| (c.id, c)).collect(),
-        })
-    }
-
-    pub fn get(&self, id: i64) -> Option<&currency::Model> {
-        self.by_id.get(&id)
-    }
-
-    pub fn by_code(&self, code: &str) -> Option<&currency::Model> {
-        self.by_code
-            .get(&code.to_ascii_uppercase())
-            .and_then(|id| self.by_id.get(id))
-    }
-}
 
 /// Loads rows of one tenant by key.
 pub struct TenantLoader {
@@ -102,6 +77,35 @@ impl Loader<ItemsOf> for TenantLoader {
         }
         Ok(out)
     }
+}
+
+impl Loader<EventsOf> for TenantLoader {
+    type Value = Vec<order_event::Model>;
+    type Error = Arc<DbErr>;
+
+    async fn load(&self, keys: &[EventsOf]) -> Result<HashMap<EventsOf, Self::Value>, Self::Error> {
+        let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
+        let rows = service::orders::events_of(&self.db, self.tenant_id, &ids).await?;
+        let mut out: HashMap<EventsOf, Vec<order_event::Model>> =
+            keys.iter().map(|k| (*k, Vec::new())).collect();
+        for row in rows {
+            out.entry(EventsOf(row.order_id)).or_default().push(row);
+        }
+        Ok(out)
+    }
+}
+
+/// The history of the order with this id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EventsOf(pub i64);
+
+/// Forgets what this request's loaders read: after a write, nested fields read afresh.
+pub fn clear(loaders: &Loaders) {
+    loaders.clear::<ChannelId>();
+    loaders.clear::<CustomerId>();
+    loaders.clear::<OrderId>();
+    loaders.clear::<ItemsOf>();
+    loaders.clear::<EventsOf>();
 }
 
 /// A channel's id.

@@ -6,6 +6,7 @@ pub mod ids;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;
+pub mod order_inputs;
 pub mod pagination;
 pub mod query;
 pub mod scalars;

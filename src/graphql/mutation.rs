@@ -5,8 +5,50 @@ use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use super::errors::{user_result, UserError};
 use super::ids::{decode_as, Kind};
 use super::inputs::{ChannelInput, CustomerInput, UpdateChannelInput, UpdateCustomerInput};
-use super::types::{request, Channel, Customer};
+use super::order_inputs::{BulkErrorPolicy, CreateOrderInput};
+use super::types::{currencies, loaders, request, Channel, Customer, Order};
 use crate::service;
+use crate::service::order_write::{self, Actor};
+
+/// Most inputs of one `createOrders` call.
+const MAX_BULK: usize = 100;
+
+/// Result of an order mutation.
+#[derive(SimpleObject)]
+pub struct OrderPayload {
+    /// The order as written (or as first written, on an idempotent replay); `null` when there are user errors.
+    pub order: Option<Order>,
+    /// What the caller must fix; empty on success. A user error means nothing was written.
+    pub user_errors: Vec<UserError>,
+    /// `true` when an earlier call with the same idempotency key and input created this order and nothing new was written.
+    pub idempotent_replay: bool,
+}
+
+/// The outcome of one input of `createOrders`.
+#[derive(SimpleObject)]
+pub struct BulkOrderResult {
+    /// The order written for this input; `null` when it, or (with `REJECT_EVERYTHING`) any input, failed.
+    pub order: Option<Order>,
+    /// What is wrong with this input, with paths such as `["inputs", "2", "items", "0", "quantity"]`.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Result of `createOrders`: one result per input, in input order.
+#[derive(SimpleObject)]
+pub struct BulkOrderPayload {
+    /// One result per input, in input order.
+    pub results: Vec<BulkOrderResult>,
+    /// Number of orders written.
+    pub count: i32,
+}
+
+fn actor(ctx: &Context<'_>) -> Result<Actor> {
+    let req = request(ctx)?;
+    Ok(Actor {
+        tenant_id: req.principal.tenant_id,
+        name: req.principal.key_name.clone(),
+    })
+}
 
 /// Write operations.
 #[derive(Default)]
@@ -34,6 +76,82 @@ pub struct CustomerPayload {
 /// `userErrors`; a user error means nothing was written.
 #[Object(name = "Mutation")]
 impl MutationRoot {
+    /// Creates an order with its items in one transaction and assigns its
+    /// number. With an `idempotencyKey` (kept at least 30 days, per tenant),
+    /// repeating the call with the same input returns the first order with
+    /// `idempotentReplay: true` and writes nothing; a different input is
+    /// `IDEMPOTENCY_KEY_REUSED`.
+    async fn create_order(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateOrderInput,
+        idempotency_key: Option<String>,
+    ) -> Result<OrderPayload> {
+        let req = request(ctx)?;
+        let idempotency = idempotency_key.map(|key| (key, input.canonical_hash()));
+        let result = order_write::create(
+            &req.db,
+            currencies(ctx)?,
+            &actor(ctx)?,
+            input.into(),
+            idempotency,
+        )
+        .await;
+        let (created, user_errors) = user_result(result)?;
+        super::loaders::clear(loaders(ctx)?);
+        Ok(OrderPayload {
+            idempotent_replay: created.as_ref().is_some_and(|c| c.replay),
+            order: created.map(|c| c.order.into()),
+            user_errors,
+        })
+    }
+
+    /// Creates up to 100 orders in one transaction. `REJECT_EVERYTHING`
+    /// writes nothing when any input fails; `REJECT_FAILED_ROWS` writes the
+    /// inputs that pass. One result per input, in input order.
+    async fn create_orders(
+        &self,
+        ctx: &Context<'_>,
+        inputs: Vec<CreateOrderInput>,
+        #[graphql(default)] error_policy: BulkErrorPolicy,
+    ) -> Result<BulkOrderPayload> {
+        if inputs.len() > MAX_BULK {
+            return Err(super::errors::AppError::BadUserInput(format!(
+                "at most {MAX_BULK} inputs per call"
+            ))
+            .into());
+        }
+        let req = request(ctx)?;
+        let inputs = inputs.into_iter().map(Into::into).collect();
+        let results = order_write::create_many(
+            &req.db,
+            currencies(ctx)?,
+            &actor(ctx)?,
+            inputs,
+            error_policy.into(),
+        )
+        .await
+        .map_err(super::errors::AppError::from)?;
+        super::loaders::clear(loaders(ctx)?);
+        let count = results.iter().filter(|r| r.is_ok()).count();
+        Ok(BulkOrderPayload {
+            count: i32::try_from(count).unwrap_or(i32::MAX),
+            results: results
+                .into_iter()
+                .map(|r| match r {
+                    Ok(order) => BulkOrderResult {
+                        order: Some(order.into()),
+                        user_errors: Vec::new(),
+                    },
+                    Err(errors) => BulkOrderResult {
+                        order: None,
+                        user_errors: errors.into_iter().map(Into::into).collect(),
+                    },
+                })
+                .collect(),
+        })
+    }
+
     /// Creates a sales channel. A code the tenant already uses is `DUPLICATE`.
     async fn create_channel(
         &self,

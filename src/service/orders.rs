@@ -1,6 +1,6 @@
 //! Orders: reading them with their items, and allocating order numbers.
 
-use entity::{order, order_item, tenant};
+use entity::{order, order_event, order_item, tenant};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -113,6 +113,21 @@ pub async fn items_by_ids(
     order_item::Entity::find()
         .filter(order_item::Column::TenantId.eq(tenant_id))
         .filter(order_item::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
+/// Events of the tenant's orders, oldest first.
+pub async fn events_of(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    order_ids: &[i64],
+) -> Result<Vec<order_event::Model>, DbErr> {
+    order_event::Entity::find()
+        .filter(order_event::Column::TenantId.eq(tenant_id))
+        .filter(order_event::Column::OrderId.is_in(order_ids.iter().copied()))
+        .order_by_asc(order_event::Column::OrderId)
+        .order_by_asc(order_event::Column::Id)
         .all(db)
         .await
 }

@@ -8,9 +8,10 @@ use super::{
     currencies, loaders, Address, Channel, Currency, Customer, DeliveryMethod, FulfillmentStatus,
     OrderSource, OrderStatus, PaymentStatus, ShippingMethod,
 };
+use crate::domain::status::Transitions;
 use crate::graphql::errors::AppError;
 use crate::graphql::ids::{encode, Kind};
-use crate::graphql::loaders::{ChannelId, CustomerId, ItemsOf, OrderId};
+use crate::graphql::loaders::{ChannelId, CustomerId, EventsOf, ItemsOf, OrderId};
 use crate::graphql::scalars::Decimal;
 
 /// An order: items bought by a customer through a channel, in one currency.
@@ -243,6 +244,101 @@ impl Order {
     /// 1 at creation, +1 on every change; send it as `expectedVersion` to update safely.
     async fn version(&self) -> i32 {
         self.0.version
+    }
+
+    /// The history of the order, oldest first.
+    async fn events(&self, ctx: &Context<'_>) -> Result<Vec<OrderEvent>> {
+        Ok(loaders(ctx)?
+            .load_one(EventsOf(self.0.id))
+            .await
+            .map_err(AppError::from)?
+            .unwrap_or_default()
+            .into_iter()
+            .map(OrderEvent)
+            .collect())
+    }
+
+    /// The values each status may move to next (a status may always be set to its current value).
+    async fn allowed_transitions(&self) -> AllowedTransitions {
+        AllowedTransitions {
+            status: self.0.status.next().iter().map(|s| (*s).into()).collect(),
+            payment_status: self
+                .0
+                .payment_status
+                .next()
+                .iter()
+                .map(|s| (*s).into())
+                .collect(),
+            fulfillment_status: self
+                .0
+                .fulfillment_status
+                .next()
+                .iter()
+                .map(|s| (*s).into())
+                .collect(),
+        }
+    }
+}
+
+/// The statuses an order may move to next.
+#[derive(async_graphql::SimpleObject, Clone, Debug)]
+pub struct AllowedTransitions {
+    /// Next values of `status`.
+    pub status: Vec<OrderStatus>,
+    /// Next values of `paymentStatus`.
+    pub payment_status: Vec<PaymentStatus>,
+    /// Next values of `fulfillmentStatus`.
+    pub fulfillment_status: Vec<FulfillmentStatus>,
+}
+
+/// What happened to an order.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::order_event::OrderEventType")]
+pub enum OrderEventType {
+    /// The order was created.
+    Created,
+    /// Fields other than the statuses changed.
+    Updated,
+    /// One status field changed.
+    StatusChanged,
+    /// An item was added.
+    ItemAdded,
+    /// An item changed.
+    ItemUpdated,
+    /// An item was removed.
+    ItemRemoved,
+    /// The order was archived.
+    Archived,
+    /// The order was unarchived.
+    Unarchived,
+}
+
+/// One change in an order's history, written in the change's transaction.
+#[derive(Clone, Debug)]
+pub struct OrderEvent(pub entity::order_event::Model);
+
+/// One change in an order's history, written in the change's transaction.
+#[Object]
+impl OrderEvent {
+    /// What happened.
+    #[graphql(name = "type")]
+    async fn event_type(&self) -> OrderEventType {
+        self.0.event_type.into()
+    }
+
+    /// When (UTC).
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+
+    /// The name of the API key that made the change.
+    async fn actor(&self) -> &str {
+        &self.0.actor
+    }
+
+    /// `{ field: [before, after] }`.
+    async fn changes(&self) -> Json<serde_json::Value> {
+        Json(self.0.changes.clone())
     }
 }
 

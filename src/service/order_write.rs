@@ -1,0 +1,867 @@
+//! Creating orders, one or a batch: smart references, exact money checked
+//! against the currency, totals computed here, idempotency, and all-or-nothing
+//! transactions with a `CREATED` event.
+
+use entity::order::{
+    DeliveryMethod, FulfillmentStatus, OrderSource, OrderStatus, PaymentStatus, ShippingMethod,
+};
+use entity::{currency, customer, order, order_event, order_item};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, TransactionTrait,
+};
+use serde_json::{json, Value};
+
+use super::currencies::CurrencyTable;
+use super::customers::{validate_new, NewCustomer};
+use super::orders::{allocate_numbers, format_number};
+use super::{unique_violation, ErrorCode, FieldError, ServiceError, UniqueKey};
+use crate::domain::money::{Amount, MoneyError};
+use crate::domain::totals::{
+    item_totals, order_totals, ItemAmounts, ItemTotals, OrderTotals, TotalsError,
+};
+
+/// Most items an order may have.
+pub const MAX_ITEMS: usize = 250;
+/// Most orders one `createOrders` call may create.
+pub const MAX_BATCH: usize = 100;
+/// Largest serialized `metadata` object.
+pub const METADATA_MAX_BYTES: usize = 16 * 1024;
+/// Largest quantity of one item.
+pub const MAX_QUANTITY: i32 = 1_000_000;
+
+/// A channel or currency given as an ID or as a code: the ID is tried first.
+#[derive(Clone, Debug, Default)]
+pub struct Reference {
+    /// The row id when the text is a global ID of the right type.
+    pub id: Option<i64>,
+    /// The text as sent.
+    pub text: String,
+}
+
+/// Who the order is for.
+#[derive(Clone, Debug)]
+pub enum CustomerRef {
+    /// An existing customer (`None` when the ID was garbled or of another type).
+    Id(Option<i64>),
+    /// An existing customer by email, case-insensitively.
+    Email(String),
+    /// A new customer; an existing one with the same email is used unchanged.
+    Create(NewCustomer),
+}
+
+/// A line item as sent (amounts as decimal text).
+#[derive(Clone, Debug, Default)]
+pub struct NewItem {
+    pub sku: String,
+    pub name: String,
+    pub quantity: i32,
+    pub unit_price: String,
+    pub discount: Option<String>,
+    pub tax: Option<String>,
+    pub barcode: Option<String>,
+    pub metadata: Option<Value>,
+}
+
+/// An order as sent.
+#[derive(Clone, Debug)]
+pub struct NewOrder {
+    pub channel: Reference,
+    pub currency: Reference,
+    pub customer: CustomerRef,
+    pub items: Vec<NewItem>,
+    pub reference: Option<String>,
+    pub external_id: Option<String>,
+    pub description: Option<String>,
+    pub source: Option<OrderSource>,
+    pub locale: Option<String>,
+    pub payment_reference: Option<String>,
+    pub shipping_total: Option<String>,
+    pub discount: Option<String>,
+    pub tax: Option<String>,
+    pub expected_total: Option<String>,
+    pub billing_address: Option<Value>,
+    pub shipping_address: Option<Value>,
+    pub delivery_method: Option<DeliveryMethod>,
+    pub shipping_method: Option<ShippingMethod>,
+    pub metadata: Option<Value>,
+}
+
+/// Who makes a change, and for which tenant.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub tenant_id: i64,
+    pub name: String,
+}
+
+/// A validated order, ready to be written.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    channel_id: i64,
+    currency: currency::Model,
+    customer: PreparedCustomer,
+    items: Vec<(NewItem, Amount, ItemTotals)>,
+    order_discount: Amount,
+    order_tax: Amount,
+    totals: OrderTotals,
+    input: NewOrder,
+}
+
+#[derive(Clone, Debug)]
+enum PreparedCustomer {
+    Existing(i64),
+    Create(NewCustomer),
+}
+
+/// Paths of errors: `["input", …]` for one order, `["inputs", "2", …]` in a batch.
+#[derive(Clone, Debug)]
+pub struct Path(pub Vec<String>);
+
+impl Path {
+    pub fn at(&self, rest: &[&str]) -> Vec<String> {
+        let mut path = self.0.clone();
+        path.extend(rest.iter().map(|s| (*s).to_owned()));
+        path
+    }
+
+    fn error(&self, rest: &[&str], code: ErrorCode, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: self.at(rest),
+            message: message.into(),
+            code,
+        }
+    }
+}
+
+/// Parses an amount of the currency, reporting the code API.md names.
+pub fn parse_amount(
+    errors: &mut Vec<FieldError>,
+    path: &Path,
+    field: &[&str],
+    text: Option<&str>,
+    exponent: u32,
+) -> Amount {
+    let Some(text) = text else {
+        return Amount::ZERO;
+    };
+    match Amount::parse(text, exponent) {
+        Ok(amount) => amount,
+        Err(err) => {
+            let code = match err {
+                MoneyError::Invalid | MoneyError::Overflow => ErrorCode::InvalidDecimal,
+                MoneyError::TooManyDecimals { .. } => ErrorCode::TooManyDecimals,
+                MoneyError::Negative => ErrorCode::NegativeAmount,
+            };
+            errors.push(path.error(field, code, format!("\"{text}\" {err}")));
+            Amount::ZERO
+        }
+    }
+}
+
+fn text(
+    errors: &mut Vec<FieldError>,
+    path: &Path,
+    field: &str,
+    value: &Option<String>,
+    max: usize,
+) -> Option<String> {
+    let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+    if value.chars().count() > max {
+        errors.push(path.error(
+            &[field],
+            ErrorCode::TooLong,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Some(value.to_owned())
+}
+
+/// Checks a metadata value: a JSON object of at most 16 KiB.
+pub fn check_metadata(
+    errors: &mut Vec<FieldError>,
+    path: &Path,
+    field: &[&str],
+    value: &Option<Value>,
+) {
+    if let Some(value) = value {
+        if !value.is_object() {
+            errors.push(path.error(field, ErrorCode::Invalid, "must be a JSON object"));
+        } else if value.to_string().len() > METADATA_MAX_BYTES {
+            errors.push(path.error(field, ErrorCode::TooLong, "must be at most 16 KiB as JSON"));
+        }
+    }
+}
+
+/// Checks an address object (already shaped by the API layer).
+pub fn check_address(
+    errors: &mut Vec<FieldError>,
+    path: &Path,
+    field: &str,
+    value: &Option<Value>,
+) {
+    if let Some(country) = value
+        .as_ref()
+        .and_then(|v| v.get("countryCode"))
+        .and_then(Value::as_str)
+    {
+        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+            errors.push(path.error(
+                &[field, "countryCode"],
+                ErrorCode::Invalid,
+                "must be an ISO 3166-1 alpha-2 code such as \"DE\"",
+            ));
+        }
+    }
+}
+
+fn totals_error(path: &Path, err: TotalsError, field: &[&str]) -> FieldError {
+    match err {
+        TotalsError::Negative => path.error(
+            field,
+            ErrorCode::NegativeAmount,
+            "the discount is larger than the amount it applies to",
+        ),
+        TotalsError::Overflow => path.error(
+            field,
+            ErrorCode::InvalidDecimal,
+            "the amounts are too large",
+        ),
+    }
+}
+
+/// Computes the item totals of validated item inputs.
+pub fn item_lines(
+    errors: &mut Vec<FieldError>,
+    path: &Path,
+    items: &[NewItem],
+    exponent: u32,
+) -> Vec<(Amount, ItemTotals)> {
+    let mut lines = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let index = i.to_string();
+        let at = |field: &'static str| vec!["items", index.as_str(), field];
+        let before = errors.len();
+        if item.sku.trim().is_empty() {
+            errors.push(path.error(&at("sku"), ErrorCode::Required, "must not be empty"));
+        } else if item.sku.chars().count() > 64 {
+            errors.push(path.error(
+                &at("sku"),
+                ErrorCode::TooLong,
+                "must be at most 64 characters",
+            ));
+        }
+        if item.name.trim().is_empty() {
+            errors.push(path.error(&at("name"), ErrorCode::Required, "must not be empty"));
+        } else if item.name.chars().count() > 255 {
+            errors.push(path.error(
+                &at("name"),
+                ErrorCode::TooLong,
+                "must be at most 255 characters",
+            ));
+        }
+        if let Some(barcode) = &item.barcode {
+            if barcode.chars().count() > 64 {
+                errors.push(path.error(
+                    &at("barcode"),
+                    ErrorCode::TooLong,
+                    "must be at most 64 characters",
+                ));
+            }
+        }
+        if !(1..=MAX_QUANTITY).contains(&item.quantity) {
+            errors.push(path.error(
+                &at("quantity"),
+                ErrorCode::InvalidQuantity,
+                format!("must be between 1 and {MAX_QUANTITY}"),
+            ));
+        }
+        let unit_price = parse_amount(
+            errors,
+            path,
+            &at("unitPrice"),
+            Some(&item.unit_price),
+            exponent,
+        );
+        let discount = parse_amount(
+            errors,
+            path,
+            &at("discount"),
+            item.discount.as_deref(),
+            exponent,
+        );
+        let tax = parse_amount(errors, path, &at("tax"), item.tax.as_deref(), exponent);
+        check_metadata(errors, path, &at("metadata"), &item.metadata);
+        if errors.len() > before {
+            continue;
+        }
+        match item_totals(ItemAmounts {
+            quantity: i64::from(item.quantity),
+            unit_price,
+            discount,
+            tax,
+        }) {
+            Ok(totals) => lines.push((unit_price, totals)),
+            Err(err) => errors.push(totals_error(path, err, &at("discount"))),
+        }
+    }
+    lines
+}
+
+/// Validates an order and resolves its references; nothing is written.
+pub async fn prepare(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    currencies: &CurrencyTable,
+    input: NewOrder,
+    path: &Path,
+) -> Result<Prepared, ServiceError> {
+    let mut errors = Vec::new();
+
+    // References first: amounts are checked against the currency.
+    let channel = match input.channel.id {
+        Some(id) => super::channels::by_id(db, tenant_id, id).await?,
+        None => None,
+    };
+    let channel = match channel {
+        Some(c) => Some(c),
+        None => super::channels::by_code(db, tenant_id, input.channel.text.trim()).await?,
+    };
+    if channel.is_none() {
+        errors.push(path.error(
+            &["channel"],
+            ErrorCode::NotFound,
+            format!("no channel with ID or code \"{}\"", input.channel.text),
+        ));
+    }
+    let currency = input
+        .currency
+        .id
+        .and_then(|id| currencies.get(id))
+        .or_else(|| currencies.by_code(input.currency.text.trim()))
+        .cloned();
+    if currency.is_none() {
+        errors.push(path.error(
+            &["currency"],
+            ErrorCode::NotFound,
+            format!(
+                "no currency with ID or ISO code \"{}\"",
+                input.currency.text
+            ),
+        ));
+    }
+    let customer = match &input.customer {
+        CustomerRef::Id(id) => {
+            let found = match id {
+                Some(id) => super::customers::by_id(db, tenant_id, *id).await?,
+                None => None,
+            };
+            match found {
+                Some(c) => Some(PreparedCustomer::Existing(c.id)),
+                None => {
+                    errors.push(path.error(
+                        &["customer", "id"],
+                        ErrorCode::NotFound,
+                        "no such customer",
+                    ));
+                    None
+                }
+            }
+        }
+        CustomerRef::Email(email) => {
+            let found = customer::Entity::find()
+                .filter(customer::Column::TenantId.eq(tenant_id))
+                .filter(customer::Column::EmailLower.eq(email.trim().to_lowercase()))
+                .one(db)
+                .await?;
+            match found {
+                Some(c) => Some(PreparedCustomer::Existing(c.id)),
+                None => {
+                    errors.push(path.error(
+                        &["customer", "email"],
+                        ErrorCode::NotFound,
+                        "no customer with this email",
+                    ));
+                    None
+                }
+            }
+        }
+        CustomerRef::Create(new) => match validate_new(new) {
+            Ok(valid) => Some(PreparedCustomer::Create(valid)),
+            Err(found) => {
+                errors.extend(found.into_iter().map(|mut e| {
+                    // validate_new reports ["input", field]: re-root under customer.create.
+                    let field = e.field.split_off(1);
+                    e.field = path.at(&["customer", "create"]);
+                    e.field.extend(field);
+                    e
+                }));
+                None
+            }
+        },
+    };
+
+    // Plain fields.
+    text(&mut errors, path, "reference", &input.reference, 35);
+    text(&mut errors, path, "externalId", &input.external_id, 255);
+    text(&mut errors, path, "description", &input.description, 4096);
+    text(&mut errors, path, "locale", &input.locale, 35);
+    text(
+        &mut errors,
+        path,
+        "paymentReference",
+        &input.payment_reference,
+        255,
+    );
+    check_metadata(&mut errors, path, &["metadata"], &input.metadata);
+    check_address(&mut errors, path, "billingAddress", &input.billing_address);
+    check_address(
+        &mut errors,
+        path,
+        "shippingAddress",
+        &input.shipping_address,
+    );
+    if input.items.is_empty() {
+        errors.push(path.error(
+            &["items"],
+            ErrorCode::Required,
+            "an order needs at least one item",
+        ));
+    } else if input.items.len() > MAX_ITEMS {
+        errors.push(path.error(
+            &["items"],
+            ErrorCode::TooManyItems,
+            format!("at most {MAX_ITEMS} items"),
+        ));
+    }
+
+    let Some(currency) = currency else {
+        return Err(ServiceError::Invalid(errors));
+    };
+    let exponent = u32::try_from(currency.exponent).unwrap_or(0);
+    let lines = if input.items.len() <= MAX_ITEMS {
+        item_lines(&mut errors, path, &input.items, exponent)
+    } else {
+        Vec::new()
+    };
+    let shipping = parse_amount(
+        &mut errors,
+        path,
+        &["shippingTotal"],
+        input.shipping_total.as_deref(),
+        exponent,
+    );
+    let order_discount = parse_amount(
+        &mut errors,
+        path,
+        &["discount"],
+        input.discount.as_deref(),
+        exponent,
+    );
+    let order_tax = parse_amount(&mut errors, path, &["tax"], input.tax.as_deref(), exponent);
+    let expected = parse_amount(
+        &mut errors,
+        path,
+        &["expectedTotal"],
+        input.expected_total.as_deref(),
+        exponent,
+    );
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let item_totals_list: Vec<ItemTotals> = lines.iter().map(|(_, t)| *t).collect();
+    let totals = order_totals(&item_totals_list, order_discount, shipping, order_tax)
+        .map_err(|err| ServiceError::Invalid(vec![totals_error(path, err, &["discount"])]))?;
+    if input.expected_total.is_some() && expected != totals.total {
+        return Err(path
+            .error(
+                &["expectedTotal"],
+                ErrorCode::TotalMismatch,
+                format!(
+                    "the computed total is {} but {} was expected",
+                    totals.total.format(exponent),
+                    expected.format(exponent)
+                ),
+            )
+            .into());
+    }
+    let (Some(channel), Some(customer)) = (channel, customer) else {
+        return Err(ServiceError::Invalid(errors));
+    };
+    let items = input
+        .items
+        .iter()
+        .cloned()
+        .zip(lines)
+        .map(|(item, (unit_price, totals))| (item, unit_price, totals))
+        .collect();
+    Ok(Prepared {
+        channel_id: channel.id,
+        currency,
+        customer,
+        items,
+        order_discount,
+        order_tax,
+        totals,
+        input,
+    })
+}
+
+fn trimmed(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// Writes a prepared order (customer if new, order, items, `CREATED` event) in `txn`.
+async fn insert<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    prepared: &Prepared,
+    number_seq: i64,
+    idempotency: Option<(&str, &str)>,
+) -> Result<order::Model, DbErr> {
+    let now = super::now();
+    let tenant_id = actor.tenant_id;
+    let customer_id = match &prepared.customer {
+        PreparedCustomer::Existing(id) => *id,
+        PreparedCustomer::Create(new) => {
+            customer::Entity::insert(customer::ActiveModel {
+                tenant_id: Set(tenant_id),
+                email_lower: Set(new.email.to_lowercase()),
+                email: Set(new.email.clone()),
+                first_name: Set(new.first_name.clone()),
+                last_name: Set(new.last_name.clone()),
+                phone: Set(new.phone.clone()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .on_conflict_do_nothing_on([customer::Column::TenantId, customer::Column::EmailLower])
+            .exec(txn)
+            .await?;
+            customer::Entity::find()
+                .filter(customer::Column::TenantId.eq(tenant_id))
+                .filter(customer::Column::EmailLower.eq(new.email.to_lowercase()))
+                .one(txn)
+                .await?
+                .map(|c| c.id)
+                .ok_or_else(|| DbErr::RecordNotFound("customer just created".to_owned()))?
+        }
+    };
+    let input = &prepared.input;
+    let totals = prepared.totals;
+    let number = format_number(number_seq);
+    let model = order::ActiveModel {
+        tenant_id: Set(tenant_id),
+        number: Set(number.clone()),
+        number_seq: Set(number_seq),
+        reference: Set(trimmed(&input.reference)),
+        external_id: Set(trimmed(&input.external_id)),
+        description: Set(trimmed(&input.description)),
+        source: Set(input.source.unwrap_or(OrderSource::Manual)),
+        locale: Set(trimmed(&input.locale)),
+        payment_reference: Set(trimmed(&input.payment_reference)),
+        idempotency_key: Set(idempotency.map(|(k, _)| k.to_owned())),
+        idempotency_hash: Set(idempotency.map(|(_, h)| h.to_owned())),
+        status: Set(OrderStatus::Pending),
+        payment_status: Set(PaymentStatus::Pending),
+        fulfillment_status: Set(FulfillmentStatus::Pending),
+        delivery_method: Set(input.delivery_method),
+        shipping_method: Set(input.shipping_method),
+        channel_id: Set(prepared.channel_id),
+        currency_id: Set(prepared.currency.id),
+        customer_id: Set(customer_id),
+        subtotal: Set(totals.subtotal.0),
+        order_discount: Set(prepared.order_discount.0),
+        order_tax: Set(prepared.order_tax.0),
+        discount_total: Set(totals.discount_total.0),
+        shipping_total: Set(totals.shipping_total.0),
+        tax_total: Set(totals.tax_total.0),
+        total: Set(totals.total.0),
+        billing_address: Set(input.billing_address.clone()),
+        shipping_address: Set(input.shipping_address.clone()),
+        metadata: Set(input.metadata.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        archived_at: Set(None),
+        version: Set(1),
+        ..Default::default()
+    };
+    let order_id = order::Entity::insert(model).exec(txn).await?.last_insert_id;
+    let items = prepared
+        .items
+        .iter()
+        .enumerate()
+        .map(
+            |(position, (item, unit_price, t))| order_item::ActiveModel {
+                tenant_id: Set(tenant_id),
+                order_id: Set(order_id),
+                position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+                sku: Set(item.sku.trim().to_owned()),
+                name: Set(item.name.trim().to_owned()),
+                barcode: Set(trimmed(&item.barcode)),
+                quantity: Set(item.quantity),
+                unit_price: Set(unit_price.0),
+                subtotal: Set(t.subtotal.0),
+                discount_total: Set(t.discount_total.0),
+                tax_total: Set(t.tax_total.0),
+                total: Set(t.total.0),
+                metadata: Set(item.metadata.clone()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            },
+        );
+    order_item::Entity::insert_many(items)
+        .exec_without_returning(txn)
+        .await?;
+    let exponent = u32::try_from(prepared.currency.exponent).unwrap_or(0);
+    record_event(
+        txn,
+        actor,
+        order_id,
+        order_event::OrderEventType::Created,
+        json!({ "number": [null, number], "total": [null, totals.total.format(exponent)] }),
+    )
+    .await?;
+    order::Entity::find_by_id(order_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("order just created".to_owned()))
+}
+
+/// Appends an event to an order's history.
+pub async fn record_event<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    order_id: i64,
+    event_type: order_event::OrderEventType,
+    changes: Value,
+) -> Result<(), DbErr> {
+    order_event::Entity::insert(order_event::ActiveModel {
+        tenant_id: Set(actor.tenant_id),
+        order_id: Set(order_id),
+        event_type: Set(event_type),
+        at: Set(super::now()),
+        actor: Set(actor.name.clone()),
+        changes: Set(changes),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// An order created, or found again for a repeated idempotency key.
+#[derive(Clone, Debug)]
+pub struct Created {
+    pub order: order::Model,
+    pub replay: bool,
+}
+
+async fn by_idempotency_key(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    key: &str,
+) -> Result<Option<order::Model>, DbErr> {
+    order::Entity::find()
+        .filter(order::Column::TenantId.eq(tenant_id))
+        .filter(order::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await
+}
+
+fn replay_or_reused(existing: order::Model, hash: &str) -> Result<Created, ServiceError> {
+    if existing.idempotency_hash.as_deref() == Some(hash) {
+        Ok(Created {
+            order: existing,
+            replay: true,
+        })
+    } else {
+        Err(FieldError::new(
+            &["idempotencyKey"],
+            ErrorCode::IdempotencyKeyReused,
+            "this idempotency key was used with a different input",
+        )
+        .into())
+    }
+}
+
+fn reference_taken(path: &Path) -> FieldError {
+    path.error(
+        &["reference"],
+        ErrorCode::Duplicate,
+        "an order with this reference exists",
+    )
+}
+
+/// Creates one order. With an idempotency key, a repeat of the same input
+/// returns the first order (`replay`), a different input is `IDEMPOTENCY_KEY_REUSED`;
+/// a concurrent twin waits for the first to commit (the unique index makes it wait) and replays it.
+#[tracing::instrument(skip(db, currencies, input))]
+pub async fn create(
+    db: &DatabaseConnection,
+    currencies: &CurrencyTable,
+    actor: &Actor,
+    input: NewOrder,
+    idempotency: Option<(String, String)>,
+) -> Result<Created, ServiceError> {
+    let tenant_id = actor.tenant_id;
+    if let Some((key, hash)) = &idempotency {
+        if key.trim().is_empty() || key.chars().count() > 255 {
+            return Err(FieldError::new(
+                &["idempotencyKey"],
+                ErrorCode::Invalid,
+                "must be 1 to 255 characters",
+            )
+            .into());
+        }
+        if let Some(existing) = by_idempotency_key(db, tenant_id, key).await? {
+            return replay_or_reused(existing, hash);
+        }
+    }
+    let path = Path(vec!["input".to_owned()]);
+    let prepared = prepare(db, tenant_id, currencies, input, &path).await?;
+    let number = allocate_numbers(db, tenant_id, 1).await?;
+    let txn = db.begin().await?;
+    let written = insert(
+        &txn,
+        actor,
+        &prepared,
+        number,
+        idempotency.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
+    )
+    .await;
+    let written = match written {
+        Ok(order) => txn.commit().await.map(|()| order),
+        Err(err) => {
+            let _ = txn.rollback().await;
+            Err(err)
+        }
+    };
+    match written {
+        Ok(order) => Ok(Created {
+            order,
+            replay: false,
+        }),
+        Err(err) => match (unique_violation(&err), &idempotency) {
+            (Some(UniqueKey::OrderIdempotencyKey), Some((key, hash))) => {
+                let existing = by_idempotency_key(db, tenant_id, key)
+                    .await?
+                    .ok_or(ServiceError::Db(err))?;
+                replay_or_reused(existing, hash)
+            }
+            (Some(UniqueKey::OrderReference), _) => Err(reference_taken(&path).into()),
+            _ => Err(ServiceError::Db(err)),
+        },
+    }
+}
+
+/// How a batch treats failing inputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BatchPolicy {
+    /// Nothing is written when any input fails.
+    RejectEverything,
+    /// The valid inputs are written.
+    RejectFailedRows,
+}
+
+/// One result per input, in input order.
+pub type BatchResult = Vec<Result<order::Model, Vec<FieldError>>>;
+
+/// Creates up to 100 orders in one transaction.
+#[tracing::instrument(skip(db, currencies, inputs))]
+pub async fn create_many(
+    db: &DatabaseConnection,
+    currencies: &CurrencyTable,
+    actor: &Actor,
+    inputs: Vec<NewOrder>,
+    policy: BatchPolicy,
+) -> Result<BatchResult, ServiceError> {
+    if inputs.len() > MAX_BATCH {
+        return Err(FieldError::new(
+            &["inputs"],
+            ErrorCode::TooManyItems,
+            format!("at most {MAX_BATCH} orders per call"),
+        )
+        .into());
+    }
+    let tenant_id = actor.tenant_id;
+    let mut prepared: Vec<Result<Prepared, Vec<FieldError>>> = Vec::with_capacity(inputs.len());
+    let mut references: Vec<Option<String>> = Vec::new();
+    for (i, input) in inputs.into_iter().enumerate() {
+        let path = Path(vec!["inputs".to_owned(), i.to_string()]);
+        references.push(trimmed(&input.reference));
+        prepared.push(
+            match prepare(db, tenant_id, currencies, input, &path).await {
+                Ok(p) => Ok(p),
+                Err(ServiceError::Invalid(errors)) => Err(errors),
+                Err(ServiceError::Db(err)) => return Err(err.into()),
+            },
+        );
+    }
+    // References must be unique: within the batch and against existing orders.
+    let wanted: Vec<String> = references.iter().flatten().cloned().collect();
+    let taken: std::collections::HashSet<String> = if wanted.is_empty() {
+        Default::default()
+    } else {
+        order::Entity::find()
+            .filter(order::Column::TenantId.eq(tenant_id))
+            .filter(order::Column::Reference.is_in(wanted))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|o| o.reference)
+            .collect()
+    };
+    let mut seen = std::collections::HashSet::new();
+    for (i, reference) in references.iter().enumerate() {
+        if let Some(reference) = reference {
+            if taken.contains(reference) || !seen.insert(reference.clone()) {
+                let error = reference_taken(&Path(vec!["inputs".to_owned(), i.to_string()]));
+                match &mut prepared[i] {
+                    Ok(_) => prepared[i] = Err(vec![error]),
+                    Err(errors) => errors.push(error),
+                }
+            }
+        }
+    }
+    let any_failed = prepared.iter().any(Result::is_err);
+    if any_failed && policy == BatchPolicy::RejectEverything {
+        // Valid inputs get no order and no error: they were not written either.
+        return Ok(prepared
+            .into_iter()
+            .map(|p| Err(p.err().unwrap_or_default()))
+            .collect());
+    }
+    let good = prepared.iter().filter(|p| p.is_ok()).count();
+    if good == 0 {
+        return Ok(prepared
+            .into_iter()
+            .map(|p| Err(p.err().unwrap_or_default()))
+            .collect());
+    }
+    let first = allocate_numbers(db, tenant_id, i64::try_from(good).unwrap_or(i64::MAX)).await?;
+    let txn = db.begin().await?;
+    let mut results = Vec::with_capacity(prepared.len());
+    let mut next = first;
+    for p in prepared {
+        match p {
+            Ok(p) => match insert(&txn, actor, &p, next, None).await {
+                Ok(order) => {
+                    next += 1;
+                    results.push(Ok(order));
+                }
+                Err(err) => {
+                    let _ = txn.rollback().await;
+                    return Err(err.into());
+                }
+            },
+            Err(errors) => results.push(Err(errors)),
+        }
+    }
+    txn.commit().await?;
+    Ok(results)
+}
