@@ -1,5 +1,6 @@
 //! The GraphQL API: schema, resolvers, types, pagination and loaders.
 
+pub mod absent;
 pub mod errors;
 pub mod filter;
 pub mod ids;

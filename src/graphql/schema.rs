@@ -29,6 +29,7 @@ impl Default for Limits {
 /// The schema with its limits, without per-server data (added by `startup`).
 pub fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     let builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+        .extension(super::absent::AbsentVariablesFactory)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity);
     if limits.introspection {

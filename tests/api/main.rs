@@ -6,6 +6,7 @@
 
 mod helpers;
 
+mod absent_variables;
 mod auth;
 mod channels;
 mod cli;
