@@ -5,9 +5,12 @@ use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use super::errors::{user_result, UserError};
 use super::ids::{decode_as, Kind};
 use super::inputs::{ChannelInput, CustomerInput, UpdateChannelInput, UpdateCustomerInput};
-use super::order_inputs::{BulkErrorPolicy, CreateOrderInput};
+use super::order_inputs::{
+    BulkErrorPolicy, CreateOrderInput, OrderItemInput, UpdateOrderInput, UpdateOrderItemInput,
+};
 use super::types::{currencies, loaders, request, Channel, Customer, Order};
 use crate::service;
+use crate::service::order_update;
 use crate::service::order_write::{self, Actor};
 
 /// Most inputs of one `createOrders` call.
@@ -40,6 +43,20 @@ pub struct BulkOrderPayload {
     pub results: Vec<BulkOrderResult>,
     /// Number of orders written.
     pub count: i32,
+}
+
+/// Maps an order service result to a payload; the loaders forget what they read.
+fn order_payload(
+    ctx: &Context<'_>,
+    result: std::result::Result<entity::order::Model, crate::service::ServiceError>,
+) -> Result<OrderPayload> {
+    let (order, user_errors) = user_result(result)?;
+    super::loaders::clear(loaders(ctx)?);
+    Ok(OrderPayload {
+        order: order.map(Into::into),
+        user_errors,
+        idempotent_replay: false,
+    })
 }
 
 fn actor(ctx: &Context<'_>) -> Result<Actor> {
@@ -150,6 +167,108 @@ impl MutationRoot {
                 })
                 .collect(),
         })
+    }
+
+    /// Changes an order: fields left out stay as they are. With
+    /// `expectedVersion`, the change is made only if the order is still at
+    /// that version (`VERSION_CONFLICT` otherwise, nothing written).
+    async fn update_order(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateOrderInput,
+        expected_version: Option<i32>,
+    ) -> Result<OrderPayload> {
+        let req = request(ctx)?;
+        let result = order_update::update(
+            &req.db,
+            currencies(ctx)?,
+            &actor(ctx)?,
+            decode_as(&id, Kind::Order),
+            input.into(),
+            expected_version,
+        )
+        .await;
+        order_payload(ctx, result)
+    }
+
+    /// Adds items to an order that is PENDING or PROCESSING (`ORDER_NOT_EDITABLE` otherwise); totals are recomputed.
+    async fn add_order_items(
+        &self,
+        ctx: &Context<'_>,
+        order_id: ID,
+        items: Vec<OrderItemInput>,
+        expected_version: Option<i32>,
+    ) -> Result<OrderPayload> {
+        let req = request(ctx)?;
+        let result = order_update::add_items(
+            &req.db,
+            currencies(ctx)?,
+            &actor(ctx)?,
+            decode_as(&order_id, Kind::Order),
+            items.into_iter().map(Into::into).collect(),
+            expected_version,
+        )
+        .await;
+        order_payload(ctx, result)
+    }
+
+    /// Changes an item of an order that is PENDING or PROCESSING; totals are recomputed.
+    async fn update_order_item(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateOrderItemInput,
+        expected_version: Option<i32>,
+    ) -> Result<OrderPayload> {
+        let req = request(ctx)?;
+        let result = order_update::update_item(
+            &req.db,
+            currencies(ctx)?,
+            &actor(ctx)?,
+            decode_as(&id, Kind::OrderItem),
+            input.into(),
+            expected_version,
+        )
+        .await;
+        order_payload(ctx, result)
+    }
+
+    /// Removes an item of an order that is PENDING or PROCESSING; the last item cannot be removed.
+    async fn remove_order_item(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        expected_version: Option<i32>,
+    ) -> Result<OrderPayload> {
+        let req = request(ctx)?;
+        let result = order_update::remove_item(
+            &req.db,
+            currencies(ctx)?,
+            &actor(ctx)?,
+            decode_as(&id, Kind::OrderItem),
+            expected_version,
+        )
+        .await;
+        order_payload(ctx, result)
+    }
+
+    /// Archives an order: hidden from lists by default, no longer changeable. Archiving twice is a no-op.
+    async fn archive_order(&self, ctx: &Context<'_>, id: ID) -> Result<OrderPayload> {
+        let req = request(ctx)?;
+        let result =
+            order_update::set_archived(&req.db, &actor(ctx)?, decode_as(&id, Kind::Order), true)
+                .await;
+        order_payload(ctx, result)
+    }
+
+    /// Unarchives an order. Unarchiving an active order is a no-op.
+    async fn unarchive_order(&self, ctx: &Context<'_>, id: ID) -> Result<OrderPayload> {
+        let req = request(ctx)?;
+        let result =
+            order_update::set_archived(&req.db, &actor(ctx)?, decode_as(&id, Kind::Order), false)
+                .await;
+        order_payload(ctx, result)
     }
 
     /// Creates a sales channel. A code the tenant already uses is `DUPLICATE`.

@@ -1,13 +1,17 @@
 //! Inputs of the order mutations, turned into service inputs at the edge.
 
-use async_graphql::{Enum, InputObject, InputType, Json, OneofObject, ID};
+use async_graphql::{Enum, InputObject, InputType, Json, MaybeUndefined, OneofObject, ID};
 use serde_json::Value;
 
 use super::ids::{decode_as, Kind};
-use super::inputs::CustomerInput;
+use super::inputs::{patch, CustomerInput};
 use super::scalars::Decimal;
-use super::types::{DeliveryMethod, OrderSource, ShippingMethod};
+use super::types::{
+    DeliveryMethod, FulfillmentStatus, OrderSource, OrderStatus, PaymentStatus, ShippingMethod,
+};
+use crate::service::order_update::{ItemPatch, OrderPatch};
 use crate::service::order_write::{BatchPolicy, CustomerRef, NewItem, NewOrder, Reference};
+use crate::service::Patch;
 
 /// A postal address.
 #[derive(InputObject, Clone, Debug, Default)]
@@ -246,6 +250,121 @@ impl From<BulkErrorPolicy> for BatchPolicy {
         match p {
             BulkErrorPolicy::RejectEverything => BatchPolicy::RejectEverything,
             BulkErrorPolicy::RejectFailedRows => BatchPolicy::RejectFailedRows,
+        }
+    }
+}
+
+/// Changes to an order. A field left out is unchanged; `null` clears it
+/// where it is nullable and is a `REQUIRED` user error where it is not
+/// (`source`, the amounts, the statuses). Statuses move only as
+/// `allowedTransitions` says; setting the current value is a no-op. The
+/// channel, currency and customer cannot change.
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct UpdateOrderInput {
+    /// Your own reference (at most 35 characters, unique per tenant), or `null` to clear.
+    pub reference: MaybeUndefined<String>,
+    /// Identifier in another system, or `null` to clear.
+    pub external_id: MaybeUndefined<String>,
+    /// Free text, or `null` to clear.
+    pub description: MaybeUndefined<String>,
+    /// Where the order came from.
+    pub source: MaybeUndefined<OrderSource>,
+    /// Locale, or `null` to clear.
+    pub locale: MaybeUndefined<String>,
+    /// Payment reference, or `null` to clear.
+    pub payment_reference: MaybeUndefined<String>,
+    /// Shipping charged; the totals are recomputed.
+    pub shipping_total: MaybeUndefined<Decimal>,
+    /// Order-level discount; the totals are recomputed.
+    pub discount: MaybeUndefined<Decimal>,
+    /// Order-level tax; the totals are recomputed.
+    pub tax: MaybeUndefined<Decimal>,
+    /// The total you expect after the change (`TOTAL_MISMATCH` otherwise).
+    pub expected_total: Option<Decimal>,
+    /// Billing address (replaced whole), or `null` to clear.
+    pub billing_address: MaybeUndefined<AddressInput>,
+    /// Shipping address (replaced whole), or `null` to clear.
+    pub shipping_address: MaybeUndefined<AddressInput>,
+    /// Delivery speed, or `null` to clear.
+    pub delivery_method: MaybeUndefined<DeliveryMethod>,
+    /// Shipping method, or `null` to clear.
+    pub shipping_method: MaybeUndefined<ShippingMethod>,
+    /// Metadata object (replaced whole), or `null` to clear.
+    pub metadata: MaybeUndefined<Json<Value>>,
+    /// New lifecycle status.
+    pub status: MaybeUndefined<OrderStatus>,
+    /// New payment status.
+    pub payment_status: MaybeUndefined<PaymentStatus>,
+    /// New fulfillment status.
+    pub fulfillment_status: MaybeUndefined<FulfillmentStatus>,
+}
+
+fn map<T, U>(value: MaybeUndefined<T>, f: impl FnOnce(T) -> U) -> Patch<U> {
+    match value {
+        MaybeUndefined::Undefined => Patch::Unchanged,
+        MaybeUndefined::Null => Patch::Clear,
+        MaybeUndefined::Value(v) => Patch::Set(f(v)),
+    }
+}
+
+impl From<UpdateOrderInput> for OrderPatch {
+    fn from(i: UpdateOrderInput) -> Self {
+        OrderPatch {
+            reference: patch(i.reference),
+            external_id: patch(i.external_id),
+            description: patch(i.description),
+            source: map(i.source, Into::into),
+            locale: patch(i.locale),
+            payment_reference: patch(i.payment_reference),
+            shipping_total: map(i.shipping_total, |d| d.0),
+            discount: map(i.discount, |d| d.0),
+            tax: map(i.tax, |d| d.0),
+            expected_total: i.expected_total.map(|d| d.0),
+            billing_address: map(i.billing_address, |a| a.to_json()),
+            shipping_address: map(i.shipping_address, |a| a.to_json()),
+            delivery_method: map(i.delivery_method, Into::into),
+            shipping_method: map(i.shipping_method, Into::into),
+            metadata: map(i.metadata, |j| j.0),
+            status: map(i.status, Into::into),
+            payment_status: map(i.payment_status, Into::into),
+            fulfillment_status: map(i.fulfillment_status, Into::into),
+        }
+    }
+}
+
+/// Changes to an item: left out = unchanged; `null` clears `barcode`,
+/// `metadata`, `discount` and `tax` (to 0) and is `REQUIRED` for the others.
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct UpdateOrderItemInput {
+    /// Stock keeping unit.
+    pub sku: MaybeUndefined<String>,
+    /// Product name.
+    pub name: MaybeUndefined<String>,
+    /// Barcode, or `null` to clear.
+    pub barcode: MaybeUndefined<String>,
+    /// At least 1.
+    pub quantity: MaybeUndefined<i32>,
+    /// Price of one unit.
+    pub unit_price: MaybeUndefined<Decimal>,
+    /// Discount on the item, or `null` for 0.
+    pub discount: MaybeUndefined<Decimal>,
+    /// Tax on the item, or `null` for 0.
+    pub tax: MaybeUndefined<Decimal>,
+    /// Metadata object (replaced whole), or `null` to clear.
+    pub metadata: MaybeUndefined<Json<Value>>,
+}
+
+impl From<UpdateOrderItemInput> for ItemPatch {
+    fn from(i: UpdateOrderItemInput) -> Self {
+        ItemPatch {
+            sku: patch(i.sku),
+            name: patch(i.name),
+            barcode: patch(i.barcode),
+            quantity: patch(i.quantity),
+            unit_price: map(i.unit_price, |d| d.0),
+            discount: map(i.discount, |d| d.0),
+            tax: map(i.tax, |d| d.0),
+            metadata: map(i.metadata, |j| j.0),
         }
     }
 }

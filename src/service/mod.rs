@@ -6,6 +6,7 @@ pub mod channels;
 pub mod currencies;
 pub mod customers;
 pub mod order_list;
+pub mod order_update;
 pub mod order_write;
 pub mod orders;
 pub mod page;

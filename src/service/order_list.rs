@@ -445,7 +445,16 @@ fn beyond(sorts: &[Sort], key: &[i64], forward: bool) -> Result<Condition, Field
             key[sorts.len()].into(),
         ))))
         .collect::<Result<_, FieldError>>()?;
-    // (a > x) OR (a = x AND b > y) OR …, each comparison in its key's direction.
+    // (a > x) OR (a = x AND b > y) OR …, each comparison in its key's direction,
+    // plus the redundant `a >= x`: PostgreSQL cannot turn the OR into an index
+    // range, but it can use this bound, so a deep page costs what the first does
+    // (bench/EXPLAIN.md: 6.1 ms → 0.12 ms at 20,000 rows deep).
+    let (first_col, first_descending, first_value) = &columns[0];
+    let bound = if *first_descending != forward {
+        first_col.gte(first_value.clone())
+    } else {
+        first_col.lte(first_value.clone())
+    };
     let mut any = Condition::any();
     for i in 0..columns.len() {
         let mut all = Condition::all();
@@ -461,7 +470,7 @@ fn beyond(sorts: &[Sort], key: &[i64], forward: bool) -> Result<Condition, Field
         });
         any = any.add(all);
     }
-    Ok(any)
+    Ok(Condition::all().add(bound).add(any))
 }
 
 /// A window of the tenant's orders, with the statement to count them all.

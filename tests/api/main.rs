@@ -23,3 +23,4 @@ mod schema;
 mod seed;
 mod statements;
 mod tenancy;
+mod update_orders;
