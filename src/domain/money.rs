@@ -192,3 +192,58 @@ mod tests {
         assert_eq!(Amount::parse(&total.format(2), 2), Ok(total));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use std::str::FromStr;
+
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    use super::*;
+
+    proptest! {
+        /// Any plain decimal text with at most `exponent` places parses to
+        /// exactly the value rust_decimal reads from it.
+        #[test]
+        fn parsing_agrees_with_rust_decimal(
+            int_part in 0_u64..1_000_000_000_000,
+            frac in proptest::collection::vec(0_u8..10, 0..=4),
+            exponent in 0_u32..=4,
+            leading_zeros in 0_usize..3,
+            trailing_zeros in 0_usize..3,
+        ) {
+            let frac_text: String = frac.iter().map(|d| char::from(b'0' + d)).collect();
+            let text = if frac.is_empty() && trailing_zeros == 0 {
+                format!("{}{int_part}", "0".repeat(leading_zeros))
+            } else {
+                format!("{}{int_part}.{frac_text}{}", "0".repeat(leading_zeros), "0".repeat(trailing_zeros))
+            };
+            let significant = frac_text.trim_end_matches('0').len();
+            let parsed = Amount::parse(&text, exponent);
+            if significant > exponent as usize {
+                prop_assert_eq!(parsed, Err(MoneyError::TooManyDecimals { exponent }));
+            } else {
+                let expected = Decimal::from_str(&text).unwrap() * Decimal::from(10_000);
+                prop_assert_eq!(Decimal::from(parsed.unwrap().0), expected);
+            }
+        }
+
+        /// Formatting with the currency's exponent and parsing back is the identity.
+        #[test]
+        fn formatting_round_trips(units in 0_i64..i64::MAX / 2, exponent in 0_u32..=4) {
+            let step = 10_i64.pow(MONEY_SCALE - exponent);
+            let amount = Amount(units - units % step);
+            let text = amount.format(exponent);
+            let decimals = text.split_once('.').map_or(0, |(_, f)| f.len());
+            prop_assert_eq!(decimals, exponent as usize);
+            prop_assert_eq!(Amount::parse(&text, exponent), Ok(amount));
+        }
+
+        /// Arbitrary text never panics: it parses or is refused.
+        #[test]
+        fn any_text_is_parsed_or_refused(text in "\\PC{0,40}", exponent in 0_u32..=4) {
+            let _ = Amount::parse(&text, exponent);
+        }
+    }
+}

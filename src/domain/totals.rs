@@ -146,3 +146,66 @@ mod tests {
         assert_eq!(item_totals(item), Err(TotalsError::Overflow));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    use super::*;
+
+    fn dec(a: Amount) -> Decimal {
+        Decimal::new(a.0, 4)
+    }
+
+    prop_compose! {
+        fn item()(quantity in 1_i64..10_000, price in 0_i64..100_000_000_000)
+            (quantity in Just(quantity), price in Just(price), discount in 0..=quantity * price, tax in 0_i64..1_000_000_000)
+            -> ItemAmounts {
+            ItemAmounts { quantity, unit_price: Amount(price), discount: Amount(discount), tax: Amount(tax) }
+        }
+    }
+
+    proptest! {
+        /// The totals equal the contract's formulas computed with rust_decimal.
+        #[test]
+        fn totals_follow_the_formulas(
+            items in proptest::collection::vec(item(), 1..20),
+            shipping in 0_i64..10_000_000,
+            tax in 0_i64..10_000_000,
+            discount_share in 0_u32..=100,
+        ) {
+            let lines: Vec<ItemTotals> = items.iter().map(|i| item_totals(*i).unwrap()).collect();
+            for (i, line) in items.iter().zip(&lines) {
+                let subtotal = dec(i.unit_price) * Decimal::from(i.quantity);
+                prop_assert_eq!(dec(line.subtotal), subtotal);
+                prop_assert_eq!(dec(line.total), subtotal - dec(i.discount) + dec(i.tax));
+            }
+            let subtotal: Decimal = lines.iter().map(|l| dec(l.subtotal)).sum();
+            let item_discounts: Decimal = lines.iter().map(|l| dec(l.discount_total)).sum();
+            let room = subtotal - item_discounts;
+            let order_discount = Amount(((room * Decimal::from(discount_share) / Decimal::from(100)) * Decimal::from(10_000)).trunc().try_into().unwrap());
+            let totals = order_totals(&lines, order_discount, Amount(shipping), Amount(tax)).unwrap();
+            let discount_total = item_discounts + dec(order_discount);
+            let tax_total: Decimal = lines.iter().map(|l| dec(l.tax_total)).sum::<Decimal>() + dec(Amount(tax));
+            prop_assert_eq!(dec(totals.subtotal), subtotal);
+            prop_assert_eq!(dec(totals.discount_total), discount_total);
+            prop_assert_eq!(dec(totals.tax_total), tax_total);
+            prop_assert_eq!(dec(totals.total), subtotal - discount_total + dec(Amount(shipping)) + tax_total);
+            prop_assert!(totals.total >= Amount::ZERO);
+        }
+
+        /// Any amounts give totals or an error, never a panic.
+        #[test]
+        fn extreme_amounts_never_panic(
+            quantity in 0_i64..=i64::from(i32::MAX),
+            price in 0_i64..=i64::MAX,
+            discount in 0_i64..=i64::MAX,
+            tax in 0_i64..=i64::MAX,
+        ) {
+            if let Ok(line) = item_totals(ItemAmounts { quantity, unit_price: Amount(price), discount: Amount(discount), tax: Amount(tax) }) {
+                let _ = order_totals(&[line, line], Amount(discount), Amount(tax), Amount(price));
+            }
+        }
+    }
+}
