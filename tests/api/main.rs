@@ -19,6 +19,7 @@ mod money;
 mod nodes;
 mod orders;
 mod pagination;
+mod readme;
 mod schema;
 mod seed;
 mod statements;
