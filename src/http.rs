@@ -272,7 +272,10 @@ async fn graphql(
         db: state.db.clone(),
     });
     let request = request.data(loaders);
-    let response = state.schema.execute(request).await;
+    let mut response = state.schema.execute(request).await;
+    for error in &mut response.errors {
+        assign_code(error);
+    }
     for error in &response.errors {
         let code = error
             .extensions
@@ -300,6 +303,40 @@ async fn graphql(
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }
     http_response
+}
+
+/// Gives every error raised by the GraphQL library itself (parsing,
+/// validation, argument coercion) an `extensions.code`; ours carry one already.
+fn assign_code(error: &mut async_graphql::ServerError) {
+    let has_code = error
+        .extensions
+        .as_ref()
+        .is_some_and(|e| e.get("code").is_some());
+    if has_code {
+        return;
+    }
+    let message = error.message.as_str();
+    let user_input = message.starts_with("Failed to parse")
+        || message.starts_with("Invalid value")
+        || message.contains("Oneof")
+        || message.contains("oneof");
+    let code = if message.contains("nested too deep") {
+        "QUERY_TOO_DEEP"
+    } else if message.contains("too complex") {
+        "QUERY_TOO_COMPLEX"
+    } else if message.starts_with(" -->") || message.starts_with("-->") {
+        "GRAPHQL_PARSE_FAILED"
+    } else if user_input {
+        "BAD_USER_INPUT"
+    } else if error.path.is_empty() {
+        "GRAPHQL_VALIDATION_FAILED"
+    } else {
+        "INTERNAL"
+    };
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
 }
 
 /// The example query GraphiQL opens with.

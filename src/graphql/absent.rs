@@ -3,8 +3,9 @@
 //!
 //! async-graphql 7.2 reads `{ url: $url }` with `$url` absent (nullable, no
 //! default) as `{ url: null }`, so a partial update would clear `url` (fixed
-//! only in 8.0). This extension removes such fields from the parsed document
-//! before execution, so `MaybeUndefined` sees them as undefined.
+//! only in 8.0). This extension removes such fields (and arguments, so that
+//! their defaults apply) from the parsed document before validation, so
+//! `MaybeUndefined` sees them as undefined.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -79,6 +80,11 @@ fn strip_selection_set(set: &mut SelectionSet, absent: &HashSet<Name>) {
     for selection in &mut set.items {
         match &mut selection.node {
             Selection::Field(field) => {
+                // An argument bound to an absent variable is left out, so its default applies.
+                field
+                    .node
+                    .arguments
+                    .retain(|(_, v)| !matches!(&v.node, Value::Variable(n) if absent.contains(n)));
                 for (_, value) in &mut field.node.arguments {
                     strip_value(&mut value.node, absent);
                 }

@@ -130,7 +130,9 @@ impl MutationRoot {
         &self,
         ctx: &Context<'_>,
         inputs: Vec<CreateOrderInput>,
-        #[graphql(default)] error_policy: BulkErrorPolicy,
+        #[graphql(default_with = "Some(BulkErrorPolicy::RejectEverything)")] error_policy: Option<
+            BulkErrorPolicy,
+        >,
     ) -> Result<BulkOrderPayload> {
         if inputs.len() > MAX_BULK {
             return Err(super::errors::AppError::BadUserInput(format!(
@@ -145,7 +147,7 @@ impl MutationRoot {
             currencies(ctx)?,
             &actor(ctx)?,
             inputs,
-            error_policy.into(),
+            error_policy.unwrap_or_default().into(),
         )
         .await
         .map_err(super::errors::AppError::from)?;

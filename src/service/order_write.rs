@@ -214,17 +214,24 @@ pub fn check_address(
     }
 }
 
-fn totals_error(path: &Path, err: TotalsError, field: &[&str]) -> FieldError {
+/// Where a totals error is reported: a negative amount at the discount that
+/// caused it, an overflow at a field the client sent (`overflow_field`).
+fn totals_error(
+    path: &Path,
+    err: TotalsError,
+    discount_field: &[&str],
+    overflow_field: &[&str],
+) -> FieldError {
     match err {
         TotalsError::Negative => path.error(
-            field,
+            discount_field,
             ErrorCode::NegativeAmount,
             "the discount is larger than the amount it applies to",
         ),
         TotalsError::Overflow => path.error(
-            field,
+            overflow_field,
             ErrorCode::InvalidDecimal,
-            "the amounts are too large",
+            "the amounts are too large to add up",
         ),
     }
 }
@@ -301,7 +308,7 @@ pub fn item_lines(
             tax,
         }) {
             Ok(totals) => lines.push((unit_price, totals)),
-            Err(err) => errors.push(totals_error(path, err, &at("discount"))),
+            Err(err) => errors.push(totals_error(path, err, &at("discount"), &at("unitPrice"))),
         }
     }
     lines
@@ -469,8 +476,10 @@ pub async fn prepare(
         return Err(ServiceError::Invalid(errors));
     }
     let item_totals_list: Vec<ItemTotals> = lines.iter().map(|(_, t)| *t).collect();
-    let totals = order_totals(&item_totals_list, order_discount, shipping, order_tax)
-        .map_err(|err| ServiceError::Invalid(vec![totals_error(path, err, &["discount"])]))?;
+    let totals =
+        order_totals(&item_totals_list, order_discount, shipping, order_tax).map_err(|err| {
+            ServiceError::Invalid(vec![totals_error(path, err, &["discount"], &["items"])])
+        })?;
     if input.expected_total.is_some() && expected != totals.total {
         return Err(path
             .error(
@@ -724,16 +733,22 @@ pub async fn create(
     }
     let path = Path(vec!["input".to_owned()]);
     let prepared = prepare(db, tenant_id, currencies, input, &path).await?;
-    let number = allocate_numbers(db, tenant_id, 1).await?;
+    // The number is taken inside the transaction: a refused or replayed
+    // create gives it back, and numbers follow commit order.
     let txn = db.begin().await?;
-    let written = insert(
-        &txn,
-        actor,
-        &prepared,
-        number,
-        idempotency.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
-    )
-    .await;
+    let written = match allocate_numbers(&txn, tenant_id, 1).await {
+        Ok(number) => {
+            insert(
+                &txn,
+                actor,
+                &prepared,
+                number,
+                idempotency.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
+            )
+            .await
+        }
+        Err(err) => Err(err),
+    };
     let written = match written {
         Ok(order) => txn.commit().await.map(|()| order),
         Err(err) => {
@@ -843,8 +858,15 @@ pub async fn create_many(
             .map(|p| Err(p.err().unwrap_or_default()))
             .collect());
     }
-    let first = allocate_numbers(db, tenant_id, i64::try_from(good).unwrap_or(i64::MAX)).await?;
     let txn = db.begin().await?;
+    let first =
+        match allocate_numbers(&txn, tenant_id, i64::try_from(good).unwrap_or(i64::MAX)).await {
+            Ok(first) => first,
+            Err(err) => {
+                let _ = txn.rollback().await;
+                return Err(err.into());
+            }
+        };
     let mut results = Vec::with_capacity(prepared.len());
     let mut next = first;
     for p in prepared {

@@ -373,3 +373,44 @@ pub async fn run_ordergraph(args: &[&str]) -> std::process::Output {
         .await
         .expect("ordergraph runs")
 }
+
+/// What the order writes leave behind: orders as the API lists them (for the
+/// demo tenant) and rows of the order tables (all tenants), read on the test's
+/// own connection. Equal before and after a refused write: nothing was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Written {
+    pub listed: i64,
+    pub orders: u64,
+    pub items: u64,
+    pub events: u64,
+    pub customers: u64,
+}
+
+/// Reads back [`Written`] through the API and through `app.db`.
+pub async fn written(app: &TestApp) -> Written {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let response = app
+        .graphql("{ orders(first: 1) { totalCount } }", json!({}))
+        .await;
+    Written {
+        listed: data(&response)["orders"]["totalCount"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no totalCount in {response:#}")),
+        orders: entity::order::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("orders counted"),
+        items: entity::order_item::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("items counted"),
+        events: entity::order_event::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("events counted"),
+        customers: entity::customer::Entity::find()
+            .count(&app.db)
+            .await
+            .expect("customers counted"),
+    }
+}
