@@ -1,13 +1,14 @@
 //! The GraphQL examples in README.md run as written (documentation never rots).
 
-use serde_json::{Value, json};
+use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{Backend, data, spawn_app};
+use crate::helpers::{data, spawn_app, Backend};
 
 /// The fenced blocks of README.md with their language, in order.
 fn blocks() -> Vec<(String, String)> {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let mut blocks = Vec::new();
     let mut current: Option<(String, String)> = None;
     for line in readme.lines() {
@@ -57,7 +58,10 @@ async fn every_graphql_example_in_the_readme_runs(backend: Backend) {
     }
     assert!(ran >= 4, "only {ran} GraphQL examples found");
     let orders = app
-        .graphql("{ orders { totalCount nodes { total idempotencyKey } } }", json!({}))
+        .graphql(
+            "{ orders { totalCount nodes { total idempotencyKey } } }",
+            json!({}),
+        )
         .await;
     assert_eq!(
         data(&orders)["orders"],
