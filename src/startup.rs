@@ -97,6 +97,10 @@ impl App {
             metrics,
             accepting: Arc::new(AtomicBool::new(true)),
             demo_key,
+            limits: http::graphql::HttpLimits {
+                timeout: settings.request_timeout(),
+                ..Default::default()
+            },
         };
         let router = http::router(
             state.clone(),

@@ -180,7 +180,8 @@ pub struct OrderFilter {
     pub source: Option<Vec<OrderSource>>,
     /// Case-insensitive substring of the number, reference, description or customer email.
     pub search: Option<String>,
-    /// `true`: only archived orders; `false` (the default at the top level): only active ones.
+    /// `true`: only archived orders; `false`: only active ones. When no
+    /// `archived` appears anywhere in the filter, archived orders are hidden.
     pub archived: Option<bool>,
     /// Every one of these holds.
     pub and: Option<Vec<OrderFilter>>,

@@ -5,6 +5,7 @@ pub mod errors;
 pub mod filter;
 pub mod ids;
 pub mod inputs;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod order_inputs;

@@ -80,6 +80,7 @@ impl QueryRoot {
     }
 
     /// Several objects by global ID (at most 100), in the order asked; `null` for those not found.
+    #[graphql(complexity = "ids.len().max(1) * child_complexity")]
     async fn nodes(&self, ctx: &Context<'_>, ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
         if ids.len() > MAX_NODES {
             return Err(AppError::BadUserInput(format!("at most {MAX_NODES} ids")).into());
@@ -89,6 +90,9 @@ impl QueryRoot {
     }
 
     /// ISO 4217 currencies, by code order of insertion.
+    #[graphql(
+        complexity = "first.or(last).unwrap_or(20).clamp(1, 100) as usize * child_complexity"
+    )]
     async fn currencies(
         &self,
         ctx: &Context<'_>,
@@ -124,6 +128,9 @@ impl QueryRoot {
     }
 
     /// The tenant's sales channels, oldest first.
+    #[graphql(
+        complexity = "first.or(last).unwrap_or(20).clamp(1, 100) as usize * child_complexity"
+    )]
     async fn channels(
         &self,
         ctx: &Context<'_>,
@@ -171,6 +178,9 @@ impl QueryRoot {
     }
 
     /// The tenant's customers, oldest first, optionally filtered.
+    #[graphql(
+        complexity = "first.or(last).unwrap_or(20).clamp(1, 100) as usize * child_complexity"
+    )]
     async fn customers(
         &self,
         ctx: &Context<'_>,
@@ -213,6 +223,9 @@ impl QueryRoot {
     /// `filter.archived` asks for them. A cursor is only valid with the sort
     /// and filter it was made under (`BAD_CURSOR` otherwise).
     #[allow(clippy::too_many_arguments)]
+    #[graphql(
+        complexity = "first.or(last).unwrap_or(20).clamp(1, 100) as usize * child_complexity"
+    )]
     async fn orders(
         &self,
         ctx: &Context<'_>,

@@ -30,8 +30,10 @@ impl Default for Limits {
 pub fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     let builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
         .extension(super::absent::AbsentVariablesFactory)
-        .limit_depth(limits.depth)
-        .limit_complexity(limits.complexity);
+        .extension(super::limits::LimitsFactory {
+            depth: limits.depth,
+            complexity: limits.complexity,
+        });
     if limits.introspection {
         builder
     } else {

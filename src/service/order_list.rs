@@ -237,6 +237,14 @@ fn subquery_ids<E: EntityTrait>(
         .to_owned()
 }
 
+/// `true` when `archived` is given anywhere in the filter tree.
+fn mentions_archived(f: &OrderFilter) -> bool {
+    f.archived.is_some()
+        || f.and.iter().any(mentions_archived)
+        || f.or.iter().any(mentions_archived)
+        || f.not.as_deref().is_some_and(mentions_archived)
+}
+
 /// Translates a filter into a SQL condition (nothing is filtered in memory).
 pub fn condition(
     backend: DbBackend,
@@ -407,7 +415,8 @@ pub fn condition(
                 ))),
         );
     }
-    match (f.archived, top_level) {
+    // Archived orders are hidden unless the filter mentions `archived` somewhere.
+    match (f.archived, top_level && !mentions_archived(f)) {
         (Some(true), _) => cond = cond.add(order::Column::ArchivedAt.is_not_null()),
         (Some(false), _) | (None, true) => cond = cond.add(order::Column::ArchivedAt.is_null()),
         (None, false) => {}

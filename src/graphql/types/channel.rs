@@ -64,6 +64,9 @@ impl Channel {
     /// This channel's orders: the same arguments and rules as `Query.orders`.
     /// (Resolved with one query per channel: fetch it for one channel at a time.)
     #[allow(clippy::too_many_arguments)]
+    #[graphql(
+        complexity = "first.or(last).unwrap_or(20).clamp(1, 100) as usize * child_complexity"
+    )]
     async fn orders(
         &self,
         ctx: &Context<'_>,

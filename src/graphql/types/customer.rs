@@ -59,6 +59,9 @@ impl Customer {
     /// This customer's orders: the same arguments and rules as `Query.orders`.
     /// (Resolved with one query per customer: fetch it for one customer at a time.)
     #[allow(clippy::too_many_arguments)]
+    #[graphql(
+        complexity = "first.or(last).unwrap_or(20).clamp(1, 100) as usize * child_complexity"
+    )]
     async fn orders(
         &self,
         ctx: &Context<'_>,

@@ -155,6 +155,7 @@ impl Order {
     }
 
     /// The line items, in the order they were added.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn items(&self, ctx: &Context<'_>) -> Result<Vec<OrderItem>> {
         let exponent = self.exponent(ctx)?;
         Ok(self
@@ -247,6 +248,7 @@ impl Order {
     }
 
     /// The history of the order, oldest first.
+    #[graphql(complexity = "10 * child_complexity")]
     async fn events(&self, ctx: &Context<'_>) -> Result<Vec<OrderEvent>> {
         Ok(loaders(ctx)?
             .load_one(EventsOf(self.0.id))

@@ -1,10 +1,11 @@
 //! HTTP: the router, authentication, GraphiQL, health, readiness and metrics.
 
+pub mod graphql;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -22,9 +23,7 @@ use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::graphql::loaders;
 use crate::graphql::schema::AppSchema;
-use crate::graphql::RequestContext;
 use crate::service::{self, Principal};
 
 /// The header that carries the request id (set when the client sends none).
@@ -40,6 +39,8 @@ pub struct AppState {
     pub accepting: Arc<AtomicBool>,
     /// The demo key created by this process, prefilled in GraphiQL.
     pub demo_key: Option<String>,
+    /// Limits checked on the request text.
+    pub limits: graphql::HttpLimits,
 }
 
 /// Prometheus metrics of the server.
@@ -146,7 +147,7 @@ pub fn router(state: AppState, cors_origins: &[String], request_timeout: Duratio
     };
     let request_id = header::HeaderName::from_static(REQUEST_ID);
     Router::new()
-        .route("/graphql", get(graphql).post(graphql))
+        .route("/graphql", get(graphql::graphql).post(graphql::graphql))
         .route("/", get(graphiql))
         .route("/assets/graphiql/{file}", get(graphiql_asset))
         .route("/healthz", get(healthz))
@@ -218,7 +219,10 @@ fn api_key(headers: &HeaderMap) -> Option<&str> {
         .filter(|k| !k.is_empty())
 }
 
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Principal, Response> {
+pub(crate) async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Principal, Response> {
     let unauthenticated = |message: &str| {
         state.metrics.count_error("UNAUTHENTICATED");
         let mut response = error_response(StatusCode::UNAUTHORIZED, message, "UNAUTHENTICATED");
@@ -257,57 +261,9 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Principal
     }
 }
 
-async fn graphql(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    req: GraphQLRequest,
-) -> Response {
-    let principal = match authenticate(&state, &headers).await {
-        Ok(principal) => principal,
-        Err(response) => return response,
-    };
-    let loaders = loaders::for_request(state.db.clone(), principal.tenant_id);
-    let request = req.into_inner().data(RequestContext {
-        principal,
-        db: state.db.clone(),
-    });
-    let request = request.data(loaders);
-    let mut response = state.schema.execute(request).await;
-    for error in &mut response.errors {
-        assign_code(error);
-    }
-    for error in &response.errors {
-        let code = error
-            .extensions
-            .as_ref()
-            .and_then(|e| e.get("code"))
-            .and_then(|v| match v {
-                async_graphql::Value::String(s) => Some(s.clone()),
-                _ => None,
-            })
-            .unwrap_or_else(|| "GRAPHQL_VALIDATION_FAILED".to_owned());
-        state.metrics.count_error(&code);
-    }
-    let unavailable = response.errors.iter().any(|e| {
-        e.extensions
-            .as_ref()
-            .and_then(|ext| ext.get("code"))
-            .is_some_and(|code| *code == async_graphql::Value::from("DATABASE_UNAVAILABLE"))
-    });
-    let mut http_response = GraphQLResponse::from(response).into_response();
-    if unavailable {
-        // API.md: a request the database cannot serve is a 503 the client may retry.
-        *http_response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-        http_response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-    }
-    http_response
-}
-
 /// Gives every error raised by the GraphQL library itself (parsing,
 /// validation, argument coercion) an `extensions.code`; ours carry one already.
-fn assign_code(error: &mut async_graphql::ServerError) {
+pub(crate) fn assign_code(error: &mut async_graphql::ServerError) {
     let has_code = error
         .extensions
         .as_ref()
@@ -351,7 +307,7 @@ const DEFAULT_QUERY: &str = r#"# Welcome to ordergraph. Press the ▶ button to 
 }
 "#;
 
-const GRAPHIQL_HTML: &str = include_str!("../vendor/graphiql/index.html");
+const GRAPHIQL_HTML: &str = include_str!("../../vendor/graphiql/index.html");
 
 async fn graphiql(State(state): State<AppState>) -> Html<String> {
     let headers = state
@@ -373,19 +329,19 @@ async fn graphiql(State(state): State<AppState>) -> Html<String> {
 async fn graphiql_asset(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
     let (body, content_type): (&'static [u8], &str) = match file.as_str() {
         "graphiql.min.js" => (
-            include_bytes!("../vendor/graphiql/graphiql.min.js"),
+            include_bytes!("../../vendor/graphiql/graphiql.min.js"),
             "text/javascript; charset=utf-8",
         ),
         "graphiql.min.css" => (
-            include_bytes!("../vendor/graphiql/graphiql.min.css"),
+            include_bytes!("../../vendor/graphiql/graphiql.min.css"),
             "text/css; charset=utf-8",
         ),
         "react.production.min.js" => (
-            include_bytes!("../vendor/graphiql/react.production.min.js"),
+            include_bytes!("../../vendor/graphiql/react.production.min.js"),
             "text/javascript; charset=utf-8",
         ),
         "react-dom.production.min.js" => (
-            include_bytes!("../vendor/graphiql/react-dom.production.min.js"),
+            include_bytes!("../../vendor/graphiql/react-dom.production.min.js"),
             "text/javascript; charset=utf-8",
         ),
         _ => return StatusCode::NOT_FOUND.into_response(),
