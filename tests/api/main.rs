@@ -20,6 +20,7 @@ mod money;
 mod nodes;
 mod orders;
 mod pagination;
+mod processes;
 mod readme;
 mod schema;
 mod seed;
