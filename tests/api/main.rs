@@ -19,6 +19,7 @@ mod migrations;
 mod money;
 mod nodes;
 mod orders;
+mod outage;
 mod pagination;
 mod processes;
 mod readme;
