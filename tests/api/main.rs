@@ -13,6 +13,7 @@ mod cli;
 mod create_orders;
 mod currencies;
 mod customers;
+mod faults;
 mod graphiql;
 mod health;
 mod migrations;
