@@ -62,6 +62,10 @@ pub struct DatabaseArgs {
     /// Connections in the pool (default: 16 on PostgreSQL, 8 on SQLite).
     #[arg(long, env = "ORDERGRAPH_DB_MAX_CONNECTIONS")]
     pub db_max_connections: Option<u32>,
+    /// SQLite only: cap the database file at this many pages (PRAGMA
+    /// max_page_count); writes beyond it fail with DATABASE_UNAVAILABLE.
+    #[arg(long, env = "ORDERGRAPH_SQLITE_MAX_PAGES")]
+    pub sqlite_max_pages: Option<u64>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -114,6 +118,7 @@ impl Settings {
             database: DatabaseArgs {
                 database_url: database_url.into(),
                 db_max_connections: None,
+                sqlite_max_pages: None,
             },
             listen: DEFAULT_LISTEN.to_owned(),
             cors_origins: Vec::new(),

@@ -21,14 +21,20 @@ pub async fn connect(args: &DatabaseArgs) -> Result<DatabaseConnection, DbErr> {
         .connect_timeout(ACQUIRE_TIMEOUT)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .idle_timeout(Duration::from_secs(300));
+    let max_pages = args.sqlite_max_pages;
     if url.starts_with("sqlite:") {
         options
             .max_connections(args.db_max_connections.unwrap_or(8))
-            .map_sqlx_sqlite_opts(|opts| {
-                opts.journal_mode(SqliteJournalMode::Wal)
+            .map_sqlx_sqlite_opts(move |opts| {
+                let opts = opts
+                    .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(5))
+                    .busy_timeout(Duration::from_secs(5));
+                match max_pages {
+                    Some(pages) => opts.pragma("max_page_count", pages.to_string()),
+                    None => opts,
+                }
             });
     } else {
         options

@@ -140,11 +140,16 @@ pub fn unique_violation(err: &DbErr) -> Option<UniqueKey> {
         .map(|(_, _, key)| *key)
 }
 
-/// `true` when the error means the database cannot be reached (as opposed to a bad statement).
+/// `true` when the error means the database cannot be reached or cannot take
+/// writes (a full SQLite disk), as opposed to a bad statement.
 pub fn is_unavailable(err: &DbErr) -> bool {
     match err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         DbErr::Exec(RuntimeErr::SqlxError(inner)) | DbErr::Query(RuntimeErr::SqlxError(inner)) => {
+            if let sqlx::Error::Database(db_err) = &**inner {
+                // SQLITE_FULL: the disk (or max_page_count) is full.
+                return db_err.code().as_deref() == Some("13");
+            }
             matches!(
                 &**inner,
                 sqlx::Error::Io(_)

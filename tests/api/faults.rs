@@ -140,3 +140,65 @@ async fn killing_connections_during_creates_leaves_no_half_written_order() {
     ids.dedup();
     assert_eq!(ids.len(), 40);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_sqlite_disk_is_a_clean_error_and_the_server_goes_on() {
+    let app = crate::helpers::spawn_app_with(Backend::Sqlite, |s| {
+        s.database.sqlite_max_pages = Some(300);
+    })
+    .await;
+    let made = app
+        .graphql(r#"mutation { createChannel(input: { code: "web", name: "Web" }) { userErrors { code } } }"#, json!({}))
+        .await;
+    assert_eq!(data(&made)["createChannel"]["userErrors"], json!([]));
+    let items: Vec<_> = (0..200)
+        .map(|i| json!({ "sku": format!("SKU-{i}"), "name": "x".repeat(200), "quantity": 1, "unitPrice": "1.00" }))
+        .collect();
+    let mut acknowledged = 0;
+    let mut full = None;
+    for i in 0..200 {
+        let input = json!({
+            "channel": "web", "currency": "USD",
+            "customer": { "create": { "email": "full@example.com" } },
+            "items": items,
+        });
+        let response = app
+            .graphql(CREATE, json!({ "input": input, "key": format!("k{i}") }))
+            .await;
+        if response["data"]["createOrder"]["order"]["id"].is_string() {
+            acknowledged += 1;
+        } else {
+            full = Some(response);
+            break;
+        }
+    }
+    assert!(acknowledged > 0, "the cap left no room for any order");
+    let response = full.expect("the capped database fills up");
+    assert_eq!(
+        response["errors"][0]["extensions"]["code"], "DATABASE_UNAVAILABLE",
+        "{response}"
+    );
+    let text = response.to_string();
+    assert!(
+        !text.contains("disk") && !text.contains("SQLITE") && !text.contains("INSERT"),
+        "leak: {text}"
+    );
+    // The server goes on: reads work, and what it acknowledged is whole.
+    let read = app.graphql("{ orders { totalCount } }", json!({})).await;
+    assert_eq!(data(&read)["orders"]["totalCount"], acknowledged);
+    let healthz = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(healthz.status(), 200);
+    for o in order::Entity::find().all(&app.db).await.unwrap() {
+        let n = order_item::Entity::find()
+            .filter(order_item::Column::OrderId.eq(o.id))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(n, 200, "order {} is half-written", o.number);
+    }
+}
