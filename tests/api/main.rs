@@ -26,6 +26,7 @@ mod processes;
 mod readme;
 mod schema;
 mod seed;
+mod shutdown;
 mod statements;
 mod tenancy;
 mod update_orders;
