@@ -95,6 +95,11 @@ async fn insert_key<C: ConnectionTrait>(
 #[tracing::instrument(skip(db))]
 pub async fn ensure_demo_key(db: &DatabaseConnection) -> Result<Option<String>, DbErr> {
     let txn = db.begin().await?;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // Processes starting together on a new database make one demo key.
+        txn.execute_unprepared("SELECT pg_advisory_xact_lock(7279002)")
+            .await?;
+    }
     if api_key::Entity::find().count(&txn).await? > 0 {
         return Ok(None);
     }

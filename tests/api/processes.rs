@@ -216,3 +216,74 @@ async fn two_processes_on_one_database_keep_idempotency_versions_and_numbers() {
     assert_eq!(data(&count)["orders"]["totalCount"], 21);
     drop((first, second));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn processes_starting_together_on_an_empty_database_migrate_once_and_make_one_key() {
+    use sea_orm::{ConnectionTrait, Database};
+    let name = format!("ordergraph_test_empty_{}", std::process::id());
+    let admin = Database::connect("postgres://postgres@127.0.0.1:5432/postgres")
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .unwrap();
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let url = format!("postgres://postgres@127.0.0.1:5432/{name}");
+    let starts: Vec<_> = (0..3)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let mut child = Command::new(env!("CARGO_BIN_EXE_ordergraph"))
+                    .args(["serve", "--database-url", &url, "--listen", "127.0.0.1:0"])
+                    .env_remove("DATABASE_URL")
+                    .env("RUST_LOG", "warn")
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .unwrap();
+                let stdout = child.stdout.take().unwrap();
+                let (tx, rx) = std::sync::mpsc::channel();
+                std::thread::spawn(move || {
+                    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                        if tx.send(line).is_err() {
+                            break;
+                        }
+                    }
+                });
+                let mut listening = false;
+                let mut keys = 0;
+                // Lines until a quiet second after the playground line.
+                let mut wait = std::time::Duration::from_secs(30);
+                while let Ok(line) = rx.recv_timeout(wait) {
+                    listening |= line.starts_with("ordergraph is listening on");
+                    keys += usize::from(line.trim().starts_with("og_"));
+                    if line.starts_with("GraphiQL playground") {
+                        wait = std::time::Duration::from_secs(1);
+                    }
+                }
+                let _ = child.kill();
+                let _ = child.wait();
+                (listening, keys)
+            })
+        })
+        .collect();
+    let results: Vec<(bool, usize)> = starts.into_iter().map(|t| t.join().unwrap()).collect();
+    assert!(
+        results.iter().all(|(listening, _)| *listening),
+        "every process came up: {results:?}"
+    );
+    assert_eq!(
+        results.iter().map(|(_, k)| k).sum::<usize>(),
+        1,
+        "one demo key: {results:?}"
+    );
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+}
