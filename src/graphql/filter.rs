@@ -164,7 +164,7 @@ pub struct OrderFilter {
     pub updated_at: Option<DateTimeFilter>,
     /// The channel's code (case-sensitive).
     pub channel_code: Option<StringFilter>,
-    /// The currency's ISO code.
+    /// The currency's ISO code (ISO codes are upper case: the values are compared upper-cased).
     pub currency_code: Option<StringFilter>,
     /// The customer's ID.
     pub customer_id: Option<IdFilter>,

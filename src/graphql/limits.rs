@@ -5,9 +5,12 @@
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextRequest, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
 };
-use async_graphql::{Response, ServerError, ValidationResult, Value};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{
+    Name, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
+};
 
 /// Installs [`Limits`] on a schema.
 pub struct LimitsFactory {
@@ -41,8 +44,81 @@ fn coded(message: String, code: &str) -> ServerError {
     error
 }
 
+/// Fields whose subtrees are introspection: left out of the depth limit
+/// (the standard introspection query is 13 to 15 levels deep), still
+/// counted by the complexity limit.
+const INTROSPECTION: [&str; 2] = ["__schema", "__type"];
+
+fn set_depth<'a>(
+    doc: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    stack: &mut Vec<&'a Name>,
+) -> usize {
+    let mut deepest = 0;
+    for selection in &set.items {
+        let depth = match &selection.node {
+            Selection::Field(field) => {
+                if INTROSPECTION.contains(&field.node.name.node.as_str()) {
+                    0
+                } else {
+                    1 + set_depth(doc, &field.node.selection_set.node, stack)
+                }
+            }
+            Selection::InlineFragment(fragment) => {
+                set_depth(doc, &fragment.node.selection_set.node, stack)
+            }
+            Selection::FragmentSpread(spread) => {
+                let name = &spread.node.fragment_name.node;
+                match doc.fragments.get(name) {
+                    // A cycle is reported by validation; it adds no depth here.
+                    Some(fragment) if !stack.contains(&name) => {
+                        stack.push(name);
+                        let depth = set_depth(doc, &fragment.node.selection_set.node, stack);
+                        stack.pop();
+                        depth
+                    }
+                    _ => 0,
+                }
+            }
+        };
+        deepest = deepest.max(depth);
+    }
+    deepest
+}
+
+/// Depth of the deepest operation, counting every field level (leaves
+/// included) and following fragments, outside introspection.
+pub fn document_depth(doc: &ExecutableDocument) -> usize {
+    doc.operations
+        .iter()
+        .map(|(_, op)| set_depth(doc, &op.node.selection_set.node, &mut Vec::new()))
+        .max()
+        .unwrap_or(0)
+}
+
 #[async_trait::async_trait]
 impl Extension for Limits {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        let depth = document_depth(&document);
+        if depth > self.depth {
+            return Err(coded(
+                format!(
+                    "the query is {depth} levels deep; at most {} are allowed",
+                    self.depth
+                ),
+                "QUERY_TOO_DEEP",
+            ));
+        }
+        Ok(document)
+    }
+
     async fn validation(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -51,15 +127,6 @@ impl Extension for Limits {
         let result = next.run(ctx).await?;
         if let Ok(mut requested) = self.requested.lock() {
             *requested = Some(result.complexity);
-        }
-        if result.depth > self.depth {
-            return Err(vec![coded(
-                format!(
-                    "the query is {} levels deep; at most {} are allowed",
-                    result.depth, self.depth
-                ),
-                "QUERY_TOO_DEEP",
-            )]);
         }
         if result.complexity > self.complexity {
             return Err(vec![coded(

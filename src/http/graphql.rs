@@ -35,6 +35,8 @@ pub struct HttpLimits {
     pub batch: usize,
     /// Longest time a request may take.
     pub timeout: Duration,
+    /// The complexity limit, reported in `extensions.cost`.
+    pub complexity: usize,
 }
 
 impl Default for HttpLimits {
@@ -45,6 +47,7 @@ impl Default for HttpLimits {
             aliases: 30,
             batch: 10,
             timeout: Duration::from_secs(10),
+            complexity: 5_000,
         }
     }
 }
@@ -322,6 +325,21 @@ fn code_of(error: &ServerError) -> Option<String> {
     }
 }
 
+/// A response as JSON; one that never executed (refused while parsing or
+/// validating) has no `data` entry, as the specification asks.
+fn to_json(response: &async_graphql::Response) -> Value {
+    let mut value = serde_json::to_value(response).unwrap_or(Value::Null);
+    let never_ran = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    if never_ran {
+        if let Value::Object(map) = &mut value {
+            map.remove("data");
+        }
+    }
+    value
+}
+
 /// Serves `/graphql`.
 pub async fn graphql(
     State(state): State<AppState>,
@@ -479,6 +497,22 @@ pub async fn graphql(
                 async_graphql::Value::from(id.as_str()),
             );
         }
+        // Refused before the schema saw it: the cost was never computed.
+        response
+            .extensions
+            .entry("cost".to_owned())
+            .or_insert_with(|| {
+                let mut cost = async_graphql::indexmap::IndexMap::new();
+                cost.insert(
+                    async_graphql::Name::new("requested"),
+                    async_graphql::Value::Null,
+                );
+                cost.insert(
+                    async_graphql::Name::new("limit"),
+                    async_graphql::Value::from(limits.complexity as u64),
+                );
+                async_graphql::Value::Object(cost)
+            });
         responses.push(response);
     }
 
@@ -501,10 +535,11 @@ pub async fn graphql(
     } else {
         StatusCode::OK
     };
+    let bodies: Vec<Value> = responses.iter().map(to_json).collect();
     let body = if batch {
-        serde_json::to_string(&responses)
+        serde_json::to_string(&bodies)
     } else {
-        serde_json::to_string(&responses[0])
+        serde_json::to_string(&bodies[0])
     };
     let Ok(body) = body else {
         return reject(

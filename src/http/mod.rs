@@ -160,6 +160,7 @@ pub fn router(state: AppState, cors_origins: &[String], request_timeout: Duratio
         ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(cors)
+        .layer(middleware::from_fn(preflight_no_content))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req
@@ -171,6 +172,20 @@ pub fn router(state: AppState, cors_origins: &[String], request_timeout: Duratio
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)
+}
+
+/// tower-http answers a CORS preflight with 200; API.md promises 204 No Content.
+async fn preflight_no_content(req: Request, next: Next) -> Response {
+    let preflight = req.method() == axum::http::Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let mut response = next.run(req).await;
+    if preflight && response.status() == StatusCode::OK {
+        *response.status_mut() = StatusCode::NO_CONTENT;
+        response.headers_mut().remove(header::CONTENT_LENGTH);
+    }
+    response
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
