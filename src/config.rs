@@ -98,10 +98,18 @@ pub struct Settings {
     #[arg(long, env = "ORDERGRAPH_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
     /// Seconds that requests in flight get to finish after SIGTERM/SIGINT.
-    #[arg(long, env = "ORDERGRAPH_SHUTDOWN_TIMEOUT", default_value_t = 10)]
+    #[arg(
+        long = "shutdown-timeout",
+        env = "ORDERGRAPH_SHUTDOWN_TIMEOUT",
+        default_value_t = 10
+    )]
     pub shutdown_timeout_secs: u64,
     /// Seconds a request may take.
-    #[arg(long, env = "ORDERGRAPH_REQUEST_TIMEOUT", default_value_t = 10)]
+    #[arg(
+        long = "request-timeout",
+        env = "ORDERGRAPH_REQUEST_TIMEOUT",
+        default_value_t = 10
+    )]
     pub request_timeout_secs: u64,
     /// Turn introspection (and field suggestions) off.
     #[arg(long, env = "ORDERGRAPH_DISABLE_INTROSPECTION")]
@@ -109,6 +117,24 @@ pub struct Settings {
     /// Do not create the `demo` tenant and key on a database without keys.
     #[arg(long, env = "ORDERGRAPH_NO_DEMO_KEY")]
     pub no_demo_key: bool,
+    /// Deepest query allowed (introspection fields are not counted).
+    #[arg(long, env = "ORDERGRAPH_MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: usize,
+    /// Highest query cost allowed (a connection costs its page size times its fields).
+    #[arg(long, env = "ORDERGRAPH_MAX_COMPLEXITY", default_value_t = 5_000)]
+    pub max_complexity: usize,
+    /// Most aliases in one query.
+    #[arg(long, env = "ORDERGRAPH_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+    /// Longest query text, in characters.
+    #[arg(long, env = "ORDERGRAPH_MAX_QUERY_CHARS", default_value_t = 15_000)]
+    pub max_query_chars: usize,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "ORDERGRAPH_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Most operations in one JSON batch.
+    #[arg(long, env = "ORDERGRAPH_MAX_BATCH", default_value_t = 10)]
+    pub max_batch: usize,
 }
 
 impl Settings {
@@ -126,6 +152,12 @@ impl Settings {
             request_timeout_secs: 10,
             disable_introspection: false,
             no_demo_key: false,
+            max_depth: 12,
+            max_complexity: 5_000,
+            max_aliases: 30,
+            max_query_chars: 15_000,
+            max_body_bytes: 1024 * 1024,
+            max_batch: 10,
         }
     }
 

@@ -84,8 +84,9 @@ impl App {
         let codec = CursorCodec::new(cursor_key(&db).await?);
         let currencies = CurrencyTable::load(&db).await?;
         let limits = Limits {
+            depth: settings.max_depth,
+            complexity: settings.max_complexity,
             introspection: !settings.disable_introspection,
-            ..Limits::default()
         };
         let schema = schema::builder(&limits)
             .data(Arc::new(currencies))
@@ -98,8 +99,12 @@ impl App {
             accepting: Arc::new(AtomicBool::new(true)),
             demo_key,
             limits: http::graphql::HttpLimits {
+                body_bytes: settings.max_body_bytes,
+                query_chars: settings.max_query_chars,
+                aliases: settings.max_aliases,
+                batch: settings.max_batch,
                 timeout: settings.request_timeout(),
-                ..Default::default()
+                complexity: settings.max_complexity,
             },
         };
         let router = http::router(
