@@ -94,6 +94,9 @@ pub struct Settings {
     /// Address to listen on (`127.0.0.1:0` picks a free port).
     #[arg(long, env = "ORDERGRAPH_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: String,
+    /// Path of the GraphQL endpoint (GraphiQL at `/` follows it).
+    #[arg(long, env = "ORDERGRAPH_GRAPHQL_PATH", default_value = "/graphql", value_parser = graphql_path)]
+    pub graphql_path: String,
     /// Origins allowed by CORS, comma separated (default: any origin).
     #[arg(long, env = "ORDERGRAPH_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
@@ -137,6 +140,20 @@ pub struct Settings {
     pub max_batch: usize,
 }
 
+/// A path of its own: starts with `/`, is not `/` and not under `/assets/`.
+fn graphql_path(value: &str) -> Result<String, String> {
+    let ok = value.starts_with('/')
+        && value.len() > 1
+        && !value.starts_with("/assets/")
+        && !["/healthz", "/readyz", "/metrics"].contains(&value)
+        && !value.contains(['{', '}', '*', '?', '#', ' ']);
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err("a path such as /graphql or /api/graphql".to_owned())
+    }
+}
+
 impl Settings {
     /// Defaults for a given database, ignoring the environment (used by tests).
     pub fn for_database(database_url: impl Into<String>) -> Self {
@@ -147,6 +164,7 @@ impl Settings {
                 sqlite_max_pages: None,
             },
             listen: DEFAULT_LISTEN.to_owned(),
+            graphql_path: "/graphql".to_owned(),
             cors_origins: Vec::new(),
             shutdown_timeout_secs: 10,
             request_timeout_secs: 10,

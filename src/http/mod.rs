@@ -41,6 +41,8 @@ pub struct AppState {
     pub demo_key: Option<String>,
     /// Limits checked on the request text.
     pub limits: graphql::HttpLimits,
+    /// Where the GraphQL endpoint is served (`/graphql` by default).
+    pub graphql_path: String,
 }
 
 /// Prometheus metrics of the server.
@@ -146,8 +148,9 @@ pub fn router(state: AppState, cors_origins: &[String], request_timeout: Duratio
         cors.allow_origin(AllowOrigin::list(origins))
     };
     let request_id = header::HeaderName::from_static(REQUEST_ID);
+    let graphql_path = state.graphql_path.clone();
     Router::new()
-        .route("/graphql", get(graphql::graphql).post(graphql::graphql))
+        .route(&graphql_path, get(graphql::graphql).post(graphql::graphql))
         .route("/", get(graphiql))
         .route("/assets/graphiql/{file}", get(graphiql_asset))
         .route("/healthz", get(healthz))
@@ -330,7 +333,7 @@ async fn graphiql(State(state): State<AppState>) -> Html<String> {
         .as_ref()
         .map(|key| format!("{{\n  \"Authorization\": \"Bearer {key}\"\n}}"));
     let config = json!({
-        "endpoint": "/graphql",
+        "endpoint": state.graphql_path,
         "headers": headers,
         "defaultQuery": DEFAULT_QUERY,
     })

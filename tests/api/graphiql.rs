@@ -187,3 +187,43 @@ both_backends!(
     every_asset_of_the_page_is_served_with_its_content_type,
     an_unknown_asset_is_not_found,
 );
+
+async fn the_endpoint_path_is_configurable_and_graphiql_follows_it(backend: Backend) {
+    let app =
+        crate::helpers::spawn_app_with(backend, |s| s.graphql_path = "/api/graphql".to_owned())
+            .await;
+    let query = serde_json::json!({ "query": "{ currencies(first: 1) { nodes { code } } }" });
+    let moved = app
+        .client
+        .post(format!("{}/api/graphql", app.address))
+        .bearer_auth(&app.key)
+        .json(&query)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), 200);
+    let old = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(&app.key)
+        .json(&query)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 404);
+    let page = app
+        .client
+        .get(format!("{}/", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("\"endpoint\":\"/api/graphql\""),
+        "GraphiQL points at the new path"
+    );
+}
+
+both_backends!(the_endpoint_path_is_configurable_and_graphiql_follows_it);
