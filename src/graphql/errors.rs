@@ -81,6 +81,16 @@ impl From<AppError> for async_graphql::Error {
     }
 }
 
+/// A request-level error (no path) with `extensions.code`.
+pub fn coded(message: impl Into<String>, code: &str) -> async_graphql::ServerError {
+    let mut error = async_graphql::ServerError::new(message, None);
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    error
+}
+
 /// Codes of user errors.
 #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(remote = "crate::service::ErrorCode")]

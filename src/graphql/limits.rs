@@ -8,6 +8,8 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
 };
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+
+use super::errors::coded;
 use async_graphql::{
     Name, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
 };
@@ -33,15 +35,6 @@ pub struct Limits {
     depth: usize,
     complexity: usize,
     requested: Mutex<Option<usize>>,
-}
-
-fn coded(message: String, code: &str) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
-    error
 }
 
 /// Fields whose subtrees are introspection: left out of the depth limit

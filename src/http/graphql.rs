@@ -19,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use super::{authenticate, AppState, REQUEST_ID};
+use crate::graphql::errors::coded;
 use crate::graphql::loaders;
 use crate::graphql::RequestContext;
 
@@ -107,15 +108,6 @@ fn reject(status: StatusCode, media: Media, message: &str, code: &str) -> Respon
         body.to_string(),
     )
         .into_response()
-}
-
-fn error_with_code(message: impl Into<String>, code: &str) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    error
-        .extensions
-        .get_or_insert_with(Default::default)
-        .set("code", code);
-    error
 }
 
 /// One operation of the request, as sent.
@@ -229,7 +221,7 @@ fn check_document(doc: &ExecutableDocument, limits: &HttpLimits) -> Result<(), S
         );
     }
     if let Some(name) = operation_directives.first() {
-        return Err(error_with_code(
+        return Err(coded(
             format!("unknown directive \"@{name}\""),
             "GRAPHQL_VALIDATION_FAILED",
         ));
@@ -237,7 +229,7 @@ fn check_document(doc: &ExecutableDocument, limits: &HttpLimits) -> Result<(), S
     let mut spreads = 0;
     let aliases: usize = sets.iter().map(|s| count_aliases(s, &mut spreads)).sum();
     if aliases > limits.aliases {
-        return Err(error_with_code(
+        return Err(coded(
             format!(
                 "the query has {aliases} aliases; at most {} are allowed",
                 limits.aliases
@@ -246,7 +238,7 @@ fn check_document(doc: &ExecutableDocument, limits: &HttpLimits) -> Result<(), S
         ));
     }
     if let Some(name) = sets.iter().find_map(|s| unknown_directive(s)) {
-        return Err(error_with_code(
+        return Err(coded(
             format!("unknown directive \"@{name}\""),
             "GRAPHQL_VALIDATION_FAILED",
         ));
@@ -274,7 +266,7 @@ fn prepare(
 ) -> Result<Request, Box<Result<async_graphql::Response, Response>>> {
     let fail = |error: ServerError| Box::new(Ok(async_graphql::Response::from_errors(vec![error])));
     if operation.query.chars().count() > limits.query_chars {
-        return Err(fail(error_with_code(
+        return Err(fail(coded(
             format!("the query is longer than {} characters", limits.query_chars),
             "PAYLOAD_TOO_LARGE",
         )));
