@@ -317,19 +317,27 @@ fn code_of(error: &ServerError) -> Option<String> {
     }
 }
 
-/// A response as JSON; one that never executed (refused while parsing or
-/// validating) has no `data` entry, as the specification asks.
-fn to_json(response: &async_graphql::Response) -> Value {
-    let mut value = serde_json::to_value(response).unwrap_or(Value::Null);
-    let never_ran = response.data == async_graphql::Value::Null
+/// A response that never executed (refused while parsing or validating).
+fn never_ran(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
-        && response.errors.iter().all(|e| e.path.is_empty());
-    if never_ran {
-        if let Value::Object(map) = &mut value {
-            map.remove("data");
-        }
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// Writes a response; one that never executed has no `data` entry, as the
+/// specification asks. Executed ones are written straight from the response.
+fn write_json(
+    response: &async_graphql::Response,
+    out: &mut Vec<u8>,
+) -> Result<(), serde_json::Error> {
+    if !never_ran(response) {
+        return serde_json::to_writer(out, response);
     }
-    value
+    let mut value = serde_json::to_value(response)?;
+    if let Value::Object(map) = &mut value {
+        map.remove("data");
+    }
+    serde_json::to_writer(out, &value)
 }
 
 /// Serves `/graphql`.
@@ -514,26 +522,29 @@ pub async fn graphql(
         .any(|e| code_of(e).as_deref() == Some("DATABASE_UNAVAILABLE"));
     let status = if unavailable {
         StatusCode::SERVICE_UNAVAILABLE
-    } else if !batch
-        && media == Media::GraphqlResponse
-        && responses.iter().all(|r| {
-            r.data == async_graphql::Value::Null
-                && !r.errors.is_empty()
-                && r.errors.iter().all(|e| e.path.is_empty())
-        })
-    {
+    } else if !batch && media == Media::GraphqlResponse && responses.iter().all(never_ran) {
         // The request could not be executed (parse, validation, limits).
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    let bodies: Vec<Value> = responses.iter().map(to_json).collect();
-    let body = if batch {
-        serde_json::to_string(&bodies)
+    let mut body = Vec::with_capacity(4096);
+    let written = if batch {
+        body.push(b'[');
+        responses
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, r)| {
+                if i > 0 {
+                    body.push(b',');
+                }
+                write_json(r, &mut body)
+            })
+            .map(|()| body.push(b']'))
     } else {
-        serde_json::to_string(&bodies[0])
+        write_json(&responses[0], &mut body)
     };
-    let Ok(body) = body else {
+    let Ok(()) = written else {
         return reject(
             StatusCode::INTERNAL_SERVER_ERROR,
             media,
