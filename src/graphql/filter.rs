@@ -261,13 +261,14 @@ impl OrderFilter {
     }
 }
 
-/// Lists the tenant's orders: the shared resolver of `orders`, `Channel.orders` and `Customer.orders`.
+/// Lists the tenant's orders: the shared resolver of `orders`, `Channel.orders`
+/// and `Customer.orders` (`scope` restricts the latter two to their owner).
 pub async fn list_orders(
     ctx: &async_graphql::Context<'_>,
     args: super::pagination::PageArgs,
     filter: Option<OrderFilter>,
     sort: Option<Vec<OrderSort>>,
-    restrict: impl FnOnce(&mut ServiceFilter),
+    scope: Option<ServiceFilter>,
 ) -> async_graphql::Result<super::pagination::OrderConnection> {
     use super::pagination::{Counter, OrderConnection, OrderEdge};
     use super::types::{cursors, request};
@@ -276,8 +277,16 @@ pub async fn list_orders(
     let req = request(ctx)?;
     let codec = cursors(ctx)?;
     let tenant = req.principal.tenant_id;
-    let mut filter = filter.unwrap_or_default().into_service()?;
-    restrict(&mut filter);
+    let filter = filter.unwrap_or_default().into_service()?;
+    // A nested list (`Channel.orders`) holds the caller's filter *and* its
+    // scope: the scope is ANDed, never overwritten by the caller's own fields.
+    let filter = match scope {
+        Some(scope) => ServiceFilter {
+            and: vec![filter],
+            ..scope
+        },
+        None => filter,
+    };
     let sorts: Vec<Sort> = match sort {
         Some(list) if !list.is_empty() => list.into_iter().map(Into::into).collect(),
         _ => vec![DEFAULT_SORT],

@@ -242,7 +242,7 @@ impl QueryRoot {
             last,
             before,
         };
-        list_orders(ctx, args, filter, sort, |_| {}).await
+        list_orders(ctx, args, filter, sort, None).await
     }
 
     /// An order of the tenant by its number (`ORD-000001`).

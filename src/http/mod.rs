@@ -314,14 +314,29 @@ pub(crate) fn assign_code(error: &mut async_graphql::ServerError) {
 }
 
 /// The example query GraphiQL opens with.
-const DEFAULT_QUERY: &str = r#"# Welcome to ordergraph. Press the ▶ button to run this query.
-{
-  currencies(first: 5) {
-    nodes { code name exponent symbol }
+const DEFAULT_QUERY: &str = r#"# Welcome to ordergraph. Press ▶ (or Ctrl-Enter) to run:
+# open orders, newest first, 5 a page, with their items.
+# Next page: set Variables to {"after": "<endCursor>"}.
+# Schema docs: the book icon, top left.
+query OpenOrders($after: String) {
+  orders(
+    first: 5
+    after: $after
+    filter: { status: { in: [PENDING, PROCESSING] } }
+    sort: [{ field: CREATED_AT, direction: DESC }]
+  ) {
+    totalCount
     pageInfo { hasNextPage endCursor }
+    nodes {
+      number
+      status
+      paymentStatus
+      total
+      currency { code }
+      customer { email }
+      items { sku name quantity unitPrice total }
+    }
   }
-  channels(first: 10) { nodes { id code name } }
-  customers(first: 10) { nodes { id email firstName lastName } }
 }
 "#;
 

@@ -326,9 +326,7 @@ pub async fn create_channel(app: &TestApp, key: &str, code: &str) -> String {
     let response = app
         .graphql_as(
             key,
-            "mutation($input: ChannelInput!) {
-               createChannel(input: $input) { channel { id } userErrors { field code message } }
-             }",
+            include_str!("../operations/create-channel.graphql"),
             json!({ "input": { "code": code, "name": format!("Channel {code}") } }),
         )
         .await;
@@ -345,9 +343,7 @@ pub async fn create_customer(app: &TestApp, key: &str, email: &str) -> String {
     let response = app
         .graphql_as(
             key,
-            "mutation($input: CustomerInput!) {
-               createCustomer(input: $input) { customer { id } userErrors { field code message } }
-             }",
+            include_str!("../operations/create-customer.graphql"),
             json!({ "input": { "email": email } }),
         )
         .await;

@@ -10,6 +10,7 @@ mod absent_variables;
 mod auth;
 mod channels;
 mod cli;
+mod clients;
 mod create_orders;
 mod currencies;
 mod customers;

@@ -84,9 +84,10 @@ impl Channel {
             before,
         };
         let id = self.0.id;
-        list_orders(ctx, args, filter, sort, move |f| {
-            f.channel_ids = Some(vec![id])
-        })
-        .await
+        let scope = crate::service::order_list::OrderFilter {
+            channel_ids: Some(vec![id]),
+            ..Default::default()
+        };
+        list_orders(ctx, args, filter, sort, Some(scope)).await
     }
 }

@@ -79,9 +79,10 @@ impl Customer {
             before,
         };
         let id = self.0.id;
-        list_orders(ctx, args, filter, sort, move |f| {
-            f.customer_ids = Some(vec![id])
-        })
-        .await
+        let scope = crate::service::order_list::OrderFilter {
+            customer_ids: Some(vec![id]),
+            ..Default::default()
+        };
+        list_orders(ctx, args, filter, sort, Some(scope)).await
     }
 }
