@@ -263,7 +263,7 @@ fn prepare(
     operation: Operation,
     limits: &HttpLimits,
     get: bool,
-) -> Result<Request, Box<Result<async_graphql::Response, Response>>> {
+) -> Result<Prepared, Box<Result<async_graphql::Response, Response>>> {
     let fail = |error: ServerError| Box::new(Ok(async_graphql::Response::from_errors(vec![error])));
     if operation.query.chars().count() > limits.query_chars {
         return Err(fail(coded(
@@ -307,7 +307,19 @@ fn prepare(
         return Err(Box::new(Err(response)));
     }
     check_document(doc, limits).map_err(fail)?;
-    Ok(request)
+    let document = doc.clone();
+    Ok(Prepared {
+        request,
+        document,
+        operation_name: name,
+    })
+}
+
+/// An operation ready to run, with its document kept to order the response.
+struct Prepared {
+    request: Request,
+    document: ExecutableDocument,
+    operation_name: Option<String>,
 }
 
 fn code_of(error: &ServerError) -> Option<String> {
@@ -452,7 +464,11 @@ pub async fn graphql(
     for item in prepared {
         let mut response = match item {
             Err(response) => response,
-            Ok(request) => {
+            Ok(Prepared {
+                request,
+                document,
+                operation_name,
+            }) => {
                 let request = request
                     .data(RequestContext {
                         principal: principal.clone(),
@@ -460,7 +476,14 @@ pub async fn graphql(
                     })
                     .data(loaders::for_request(state.db.clone(), principal.tenant_id));
                 match tokio::time::timeout(limits.timeout, state.schema.execute(request)).await {
-                    Ok(response) => response,
+                    Ok(mut response) => {
+                        super::order::in_query_order(
+                            &document,
+                            operation_name.as_deref(),
+                            &mut response.data,
+                        );
+                        response
+                    }
                     Err(_) => {
                         tracing::warn!(request_id = ?request_id, "request timed out");
                         state.metrics.count_error("TIMEOUT");

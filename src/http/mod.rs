@@ -1,6 +1,7 @@
 //! HTTP: the router, authentication, GraphiQL, health, readiness and metrics.
 
 pub mod graphql;
+mod order;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

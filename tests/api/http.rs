@@ -698,3 +698,36 @@ both_backends!(
     a_batch_gets_one_result_per_operation,
     successful_answers_carry_their_cost_and_request_id,
 );
+
+async fn response_fields_come_in_query_order(backend: Backend) {
+    let app = crate::helpers::spawn_app(backend).await;
+    ordergraph::seed::seed(&app.db, "demo", 3, 3, false)
+        .await
+        .unwrap();
+    let query = r#"query Ordered {
+        last: orders(first: 1) { totalCount ...Info nodes { total number } }
+        currencies(first: 1) { totalCount nodes { code } }
+    }
+    fragment Info on OrderConnection { pageInfo { hasNextPage endCursor } }"#;
+    let body = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(&app.key)
+        .json(&serde_json::json!({ "query": query }))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = |needle: &str| {
+        body.find(needle)
+            .unwrap_or_else(|| panic!("{needle} in {body}"))
+    };
+    assert!(at("\"last\"") < at("\"currencies\""), "{body}");
+    assert!(at("\"totalCount\"") < at("\"pageInfo\""), "{body}");
+    assert!(at("\"pageInfo\"") < at("\"nodes\""), "{body}");
+    assert!(at("\"total\":") < at("\"number\""), "{body}");
+}
+
+both_backends!(response_fields_come_in_query_order);
