@@ -2,6 +2,8 @@
 //! against the currency, totals computed here, idempotency, and all-or-nothing
 //! transactions with a `CREATED` event.
 
+use std::collections::HashMap;
+
 use entity::order::{
     DeliveryMethod, FulfillmentStatus, OrderSource, OrderStatus, PaymentStatus, ShippingMethod,
 };
@@ -523,48 +525,61 @@ fn trimmed(value: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Writes a prepared order (customer if new, order, items, `CREATED` event) in `txn`.
-async fn insert<C: ConnectionTrait>(
+/// The ids of the customers the orders need, creating the new ones (an
+/// existing email is used unchanged): two statements for any number of orders.
+async fn customer_ids<C: ConnectionTrait>(
     txn: &C,
-    actor: &Actor,
+    tenant_id: i64,
+    prepared: &[&Prepared],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<HashMap<String, i64>, DbErr> {
+    let mut new: HashMap<String, &NewCustomer> = HashMap::new();
+    for p in prepared {
+        if let PreparedCustomer::Create(c) = &p.customer {
+            new.entry(c.email.to_lowercase()).or_insert(c);
+        }
+    }
+    if new.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = new.iter().map(|(lower, c)| customer::ActiveModel {
+        tenant_id: Set(tenant_id),
+        email_lower: Set(lower.clone()),
+        email: Set(c.email.clone()),
+        first_name: Set(c.first_name.clone()),
+        last_name: Set(c.last_name.clone()),
+        phone: Set(c.phone.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    });
+    customer::Entity::insert_many(rows)
+        .on_conflict_do_nothing_on([customer::Column::TenantId, customer::Column::EmailLower])
+        .exec(txn)
+        .await?;
+    Ok(customer::Entity::find()
+        .filter(customer::Column::TenantId.eq(tenant_id))
+        .filter(customer::Column::EmailLower.is_in(new.keys().cloned()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|c| (c.email_lower, c.id))
+        .collect())
+}
+
+fn order_row(
+    tenant_id: i64,
     prepared: &Prepared,
     number_seq: i64,
+    customer_id: i64,
     idempotency: Option<(&str, &str)>,
-) -> Result<order::Model, DbErr> {
-    let now = super::now();
-    let tenant_id = actor.tenant_id;
-    let customer_id = match &prepared.customer {
-        PreparedCustomer::Existing(id) => *id,
-        PreparedCustomer::Create(new) => {
-            customer::Entity::insert(customer::ActiveModel {
-                tenant_id: Set(tenant_id),
-                email_lower: Set(new.email.to_lowercase()),
-                email: Set(new.email.clone()),
-                first_name: Set(new.first_name.clone()),
-                last_name: Set(new.last_name.clone()),
-                phone: Set(new.phone.clone()),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            })
-            .on_conflict_do_nothing_on([customer::Column::TenantId, customer::Column::EmailLower])
-            .exec(txn)
-            .await?;
-            customer::Entity::find()
-                .filter(customer::Column::TenantId.eq(tenant_id))
-                .filter(customer::Column::EmailLower.eq(new.email.to_lowercase()))
-                .one(txn)
-                .await?
-                .map(|c| c.id)
-                .ok_or_else(|| DbErr::RecordNotFound("customer just created".to_owned()))?
-        }
-    };
+    now: chrono::DateTime<chrono::Utc>,
+) -> order::ActiveModel {
     let input = &prepared.input;
     let totals = prepared.totals;
-    let number = format_number(number_seq);
-    let model = order::ActiveModel {
+    order::ActiveModel {
         tenant_id: Set(tenant_id),
-        number: Set(number.clone()),
+        number: Set(format_number(number_seq)),
         number_seq: Set(number_seq),
         reference: Set(trimmed(&input.reference)),
         external_id: Set(trimmed(&input.external_id)),
@@ -597,14 +612,21 @@ async fn insert<C: ConnectionTrait>(
         archived_at: Set(None),
         version: Set(1),
         ..Default::default()
-    };
-    let order_id = order::Entity::insert(model).exec(txn).await?.last_insert_id;
-    let items = prepared
+    }
+}
+
+fn item_rows(
+    tenant_id: i64,
+    order_id: i64,
+    prepared: &Prepared,
+    now: chrono::DateTime<chrono::Utc>,
+) -> impl Iterator<Item = order_item::ActiveModel> + '_ {
+    prepared
         .items
         .iter()
         .enumerate()
         .map(
-            |(position, (item, unit_price, t))| order_item::ActiveModel {
+            move |(position, (item, unit_price, t))| order_item::ActiveModel {
                 tenant_id: Set(tenant_id),
                 order_id: Set(order_id),
                 position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
@@ -622,22 +644,115 @@ async fn insert<C: ConnectionTrait>(
                 updated_at: Set(now),
                 ..Default::default()
             },
-        );
-    order_item::Entity::insert_many(items)
-        .exec_without_returning(txn)
-        .await?;
+        )
+}
+
+fn created_event(
+    actor: &Actor,
+    order: &order::Model,
+    prepared: &Prepared,
+) -> order_event::ActiveModel {
     let exponent = u32::try_from(prepared.currency.exponent).unwrap_or(0);
-    record_event(
-        txn,
-        actor,
-        order_id,
-        order_event::OrderEventType::Created,
-        json!({ "number": [null, number], "total": [null, totals.total.format(exponent)] }),
-    )
-    .await?;
-    order::Entity::find_by_id(order_id)
-        .one(txn)
+    order_event::ActiveModel {
+        tenant_id: Set(actor.tenant_id),
+        order_id: Set(order.id),
+        event_type: Set(order_event::OrderEventType::Created),
+        at: Set(order.created_at),
+        actor: Set(actor.name.clone()),
+        changes: Set(json!({
+            "number": [null, order.number],
+            "total": [null, prepared.totals.total.format(exponent)],
+        })),
+        ..Default::default()
+    }
+}
+
+/// Rows per INSERT, below SQLite's limit of 32,766 bound parameters.
+const ORDERS_PER_INSERT: usize = 400;
+const ITEMS_PER_INSERT: usize = 1_500;
+const EVENTS_PER_INSERT: usize = 2_000;
+
+/// Writes prepared orders (new customers, orders, items, `CREATED` events) in
+/// `txn` with numbers from `first_seq` on: a handful of statements for any
+/// number of orders. Returns the orders in input order.
+async fn insert_all<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    prepared: &[&Prepared],
+    first_seq: i64,
+    idempotency: Option<(&str, &str)>,
+) -> Result<Vec<order::Model>, DbErr> {
+    let now = super::now();
+    let tenant_id = actor.tenant_id;
+    let customers = customer_ids(txn, tenant_id, prepared, now).await?;
+    let mut rows = Vec::with_capacity(prepared.len());
+    for (i, p) in prepared.iter().enumerate() {
+        let customer_id = match &p.customer {
+            PreparedCustomer::Existing(id) => *id,
+            PreparedCustomer::Create(c) => *customers
+                .get(&c.email.to_lowercase())
+                .ok_or_else(|| DbErr::RecordNotFound("customer just created".to_owned()))?,
+        };
+        let seq = first_seq + i64::try_from(i).unwrap_or(i64::MAX);
+        rows.push(order_row(tenant_id, p, seq, customer_id, idempotency, now));
+    }
+    for chunk in rows.chunks(ORDERS_PER_INSERT) {
+        order::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    let last_seq = first_seq + i64::try_from(prepared.len()).unwrap_or(i64::MAX) - 1;
+    let mut by_seq: HashMap<i64, order::Model> = order::Entity::find()
+        .filter(order::Column::TenantId.eq(tenant_id))
+        .filter(order::Column::NumberSeq.between(first_seq, last_seq))
+        .all(txn)
         .await?
+        .into_iter()
+        .map(|o| (o.number_seq, o))
+        .collect();
+    let mut orders = Vec::with_capacity(prepared.len());
+    for i in 0..prepared.len() {
+        let seq = first_seq + i64::try_from(i).unwrap_or(i64::MAX);
+        orders.push(
+            by_seq
+                .remove(&seq)
+                .ok_or_else(|| DbErr::RecordNotFound("order just created".to_owned()))?,
+        );
+    }
+    let items: Vec<order_item::ActiveModel> = orders
+        .iter()
+        .zip(prepared)
+        .flat_map(|(o, p)| item_rows(tenant_id, o.id, p, now))
+        .collect();
+    for chunk in items.chunks(ITEMS_PER_INSERT) {
+        order_item::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    let events: Vec<order_event::ActiveModel> = orders
+        .iter()
+        .zip(prepared)
+        .map(|(o, p)| created_event(actor, o, p))
+        .collect();
+    for chunk in events.chunks(EVENTS_PER_INSERT) {
+        order_event::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(orders)
+}
+
+/// Writes one prepared order in `txn`.
+async fn insert<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    prepared: &Prepared,
+    number_seq: i64,
+    idempotency: Option<(&str, &str)>,
+) -> Result<order::Model, DbErr> {
+    insert_all(txn, actor, &[prepared], number_seq, idempotency)
+        .await?
+        .pop()
         .ok_or_else(|| DbErr::RecordNotFound("order just created".to_owned()))
 }
 
@@ -867,18 +982,22 @@ pub async fn create_many(
                 return Err(err.into());
             }
         };
+    let good: Vec<&Prepared> = prepared.iter().filter_map(|p| p.as_ref().ok()).collect();
+    let mut written = match insert_all(&txn, actor, &good, first, None).await {
+        Ok(orders) => orders.into_iter(),
+        Err(err) => {
+            let _ = txn.rollback().await;
+            return Err(err.into());
+        }
+    };
     let mut results = Vec::with_capacity(prepared.len());
-    let mut next = first;
     for p in prepared {
         match p {
-            Ok(p) => match insert(&txn, actor, &p, next, None).await {
-                Ok(order) => {
-                    next += 1;
-                    results.push(Ok(order));
-                }
-                Err(err) => {
+            Ok(_) => match written.next() {
+                Some(order) => results.push(Ok(order)),
+                None => {
                     let _ = txn.rollback().await;
-                    return Err(err.into());
+                    return Err(DbErr::RecordNotFound("order just created".to_owned()).into());
                 }
             },
             Err(errors) => results.push(Err(errors)),
