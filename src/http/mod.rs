@@ -158,9 +158,11 @@ pub fn router(state: AppState, cors_origins: &[String], request_timeout: Duratio
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .layer(middleware::from_fn_with_state(state.clone(), record_metrics))
+        // A backstop only: `/graphql` answers its own JSON `TIMEOUT` at
+        // `request_timeout`; this cuts anything that still hangs a bit later.
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
-            request_timeout,
+            request_timeout + Duration::from_secs(2),
         ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(cors)
