@@ -11,12 +11,24 @@ use sea_orm::{
 
 use crate::config::DatabaseArgs;
 
+/// PostgreSQL statement timeout of the commands other than `serve`.
+const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// How long a request waits for a connection before the database counts as unavailable.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Opens a pool: SQLite in WAL mode with foreign keys and a busy timeout,
 /// PostgreSQL with short connect/acquire timeouts so an outage is reported, not waited on.
 pub async fn connect(args: &DatabaseArgs) -> Result<DatabaseConnection, DbErr> {
+    connect_with_timeout(args, DEFAULT_STATEMENT_TIMEOUT).await
+}
+
+/// Like [`connect`], with PostgreSQL statements cancelled after `statement_timeout`
+/// (the server passes its request timeout, so a timed-out request's statement stops too).
+pub async fn connect_with_timeout(
+    args: &DatabaseArgs,
+    statement_timeout: Duration,
+) -> Result<DatabaseConnection, DbErr> {
     let url = args.database_url.as_str();
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -43,7 +55,7 @@ pub async fn connect(args: &DatabaseArgs) -> Result<DatabaseConnection, DbErr> {
         options
             .max_connections(args.db_max_connections.unwrap_or(16))
             .min_connections(1)
-            .statement_timeout(Duration::from_secs(10));
+            .statement_timeout(statement_timeout);
     }
     Database::connect(options).await
 }

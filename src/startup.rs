@@ -72,7 +72,10 @@ impl App {
     /// Connects, migrates, creates the demo key on a keyless database, and binds the listener.
     pub async fn build(settings: Settings) -> Result<App, StartupError> {
         let metrics = Arc::new(Metrics::new()?);
-        let mut db = db::connect(&settings.database).await?;
+        // Statements outlive their request by at most a second: the request's own
+        // JSON TIMEOUT answers first, then PostgreSQL cancels what still runs.
+        let statement_timeout = settings.request_timeout() + std::time::Duration::from_secs(1);
+        let mut db = db::connect_with_timeout(&settings.database, statement_timeout).await?;
         let recorder = metrics.clone();
         db.set_metric_callback(move |info| recorder.record_statement(info));
         db::migrate(&db).await?;
