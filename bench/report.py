@@ -91,6 +91,8 @@ for backend in ("postgres", "sqlite"):
     w(f"- Start to ready (`/readyz` 200): {facts.get(backend + '_start_to_ready_ms_1')} ms (first start, creates the demo key), {facts.get(backend + '_start_to_ready_ms_2')} ms (second start)")
     w(f"- Idle RSS after start: {int(facts.get(backend + '_rss_idle_kib', 0)) / 1024:.1f} MiB")
     w(f"- Q1's filter matches {facts.get(backend + '_q1_filter_matches')} orders, so Q3 = {facts.get(backend + '_q3_list')}; row 20,000 = {facts.get(backend + '_q3_row_20000')}")
+    if backend == "sqlite":
+        w(f"- Planner statistics in the SQLite file after the seed: {facts.get('sqlite_has_planner_statistics', '?')}")
     spr = {q: facts.get(f"{backend}_statements_per_request_{q}") for q in ("q1", "q2", "q3", "w1", "w2")}
     w("- SQL statements per request (`ordergraph_db_statements_total`): " + ", ".join(f"{q.upper()} {v}" for q, v in spr.items()))
     w("")
@@ -182,6 +184,9 @@ a, b = facts.get("postgres_start_to_ready_ms_1"), facts.get("postgres_start_to_r
 if a:
     w(f"| start to ready ≤ 1 s | {a} ms, {b} ms | {verdict(max(int(a), int(b or 0)) <= 1000)} |")
 w("")
+if facts.get("same_rows_postgres_sqlite"):
+    w(f"Same rows from PostgreSQL and SQLite for Q1–Q3: {facts['same_rows_postgres_sqlite']}.")
+    w("")
 w("SQLite (no targets; for comparison): seed "
   f"{facts.get('sqlite_seed_s', '–')} s, start to ready {facts.get('sqlite_start_to_ready_ms_1', '–')} / {facts.get('sqlite_start_to_ready_ms_2', '–')} ms.")
 w("")

@@ -403,6 +403,16 @@ run_backend() {
     load_wrk w1 "$DIR/w1.json" '"userErrors":[]'
     load_wrk w2 "$DIR/w2.json" '"count":100'
 
+    if [[ $BACKEND == sqlite ]]; then
+        # The server never runs ANALYZE / PRAGMA optimize: without sqlite_stat1 the planner guesses.
+        fact sqlite_has_planner_statistics "$(python3 - "$OUT/ordergraph_bench.db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+n = c.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone()[0]
+print("yes" if n else "no (no sqlite_stat1: the server never runs ANALYZE or PRAGMA optimize)")
+PY
+)"
+    fi
     fact "${BACKEND}_orders_after" "$(
         if [[ $BACKEND == postgres ]]; then pgdb -Atc 'SELECT count(*) FROM orders'; else echo n/a; fi
     )"
@@ -415,6 +425,16 @@ T_START=$(date +%s)
 for b in $BACKENDS; do
     run_backend "$b"
 done
+# Both backends hold the same deterministic seed: the reads must return the same rows
+# (the cursors differ: each database has its own cursor key).
+if [[ -f $OUT/postgres/check_q1.json && -f $OUT/sqlite/check_q1.json ]]; then
+    same=yes
+    for q in q1 q3; do
+        [[ $(jq -S '.data.orders.nodes' "$OUT/postgres/check_$q.json") == $(jq -S '.data.orders.nodes' "$OUT/sqlite/check_$q.json") ]] || same="no ($q differs)"
+    done
+    [[ $(jq -S '.data.order' "$OUT/postgres/check_q2.json") == $(jq -S '.data.order' "$OUT/sqlite/check_q2.json") ]] || same="no (q2 differs)"
+    fact same_rows_postgres_sqlite "$same"
+fi
 fact load_at_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 fact total_s "$(($(date +%s) - T_START))"
 
