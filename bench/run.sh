@@ -430,9 +430,9 @@ done
 if [[ -f $OUT/postgres/check_q1.json && -f $OUT/sqlite/check_q1.json ]]; then
     same=yes
     for q in q1 q3; do
-        [[ $(jq -S '.data.orders.nodes' "$OUT/postgres/check_$q.json") == $(jq -S '.data.orders.nodes' "$OUT/sqlite/check_$q.json") ]] || same="no ($q differs)"
+        [[ "$(jq -S '.data.orders.nodes' "$OUT/postgres/check_$q.json")" == "$(jq -S '.data.orders.nodes' "$OUT/sqlite/check_$q.json")" ]] || same="no ($q differs)"
     done
-    [[ $(jq -S '.data.order' "$OUT/postgres/check_q2.json") == $(jq -S '.data.order' "$OUT/sqlite/check_q2.json") ]] || same="no (q2 differs)"
+    [[ "$(jq -S '.data.order' "$OUT/postgres/check_q2.json")" == "$(jq -S '.data.order' "$OUT/sqlite/check_q2.json")" ]] || same="no (q2 differs)"
     fact same_rows_postgres_sqlite "$same"
 fi
 fact load_at_end "$(cut -d' ' -f1-3 /proc/loadavg)"
