@@ -3,8 +3,8 @@
 use entity::channel;
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryTrait,
 };
 
 use super::page::{fetch_by_id, Page, Window};
@@ -208,6 +208,31 @@ pub async fn by_code(
         .filter(channel::Column::TenantId.eq(tenant_id))
         .filter(channel::Column::Code.eq(code))
         .one(db)
+        .await
+}
+
+/// Channels of the tenant with one of these ids or one of these codes, in no
+/// particular order: one statement for the channels a batch of orders names.
+pub async fn by_ids_or_codes(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    ids: &[i64],
+    codes: &[String],
+) -> Result<Vec<channel::Model>, DbErr> {
+    let mut any = Condition::any();
+    if !ids.is_empty() {
+        any = any.add(channel::Column::Id.is_in(ids.iter().copied()));
+    }
+    if !codes.is_empty() {
+        any = any.add(channel::Column::Code.is_in(codes.iter().cloned()));
+    }
+    if any.is_empty() {
+        return Ok(Vec::new());
+    }
+    channel::Entity::find()
+        .filter(channel::Column::TenantId.eq(tenant_id))
+        .filter(any)
+        .all(db)
         .await
 }
 

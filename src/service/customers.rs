@@ -232,6 +232,32 @@ pub async fn by_ids(
         .await
 }
 
+/// Customers of the tenant with one of these ids or one of these lower-cased
+/// emails, in no particular order: one statement for the customers a batch of
+/// orders names.
+pub async fn by_ids_or_emails(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    ids: &[i64],
+    emails_lower: &[String],
+) -> Result<Vec<customer::Model>, DbErr> {
+    let mut any = Condition::any();
+    if !ids.is_empty() {
+        any = any.add(customer::Column::Id.is_in(ids.iter().copied()));
+    }
+    if !emails_lower.is_empty() {
+        any = any.add(customer::Column::EmailLower.is_in(emails_lower.iter().cloned()));
+    }
+    if any.is_empty() {
+        return Ok(Vec::new());
+    }
+    customer::Entity::find()
+        .filter(customer::Column::TenantId.eq(tenant_id))
+        .filter(any)
+        .all(db)
+        .await
+}
+
 fn lowered_like(column: customer::Column, pattern: String) -> sea_orm::sea_query::SimpleExpr {
     Expr::expr(Func::lower(Expr::col(column))).like(LikeExpr::new(pattern).escape('\\'))
 }

@@ -2,7 +2,7 @@
 //! against the currency, totals computed here, idempotency, and all-or-nothing
 //! transactions with a `CREATED` event.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use entity::order::{
     DeliveryMethod, FulfillmentStatus, OrderSource, OrderStatus, PaymentStatus, ShippingMethod,
@@ -316,25 +316,90 @@ pub fn item_lines(
     lines
 }
 
-/// Validates an order and resolves its references; nothing is written.
-pub async fn prepare(
-    db: &DatabaseConnection,
-    tenant_id: i64,
+/// The channels and customers some orders name, read before they are
+/// checked: one statement for the channels and one for the customers,
+/// whatever the number of orders.
+#[derive(Clone, Debug, Default)]
+pub struct Lookups {
+    /// Ids of the tenant's channels read.
+    channel_ids: HashSet<i64>,
+    /// Channel ids by code.
+    channels_by_code: HashMap<String, i64>,
+    /// Ids of the tenant's customers read.
+    customer_ids: HashSet<i64>,
+    /// Customer ids by lower-cased email.
+    customers_by_email: HashMap<String, i64>,
+}
+
+impl Lookups {
+    /// Reads the tenant's channels and customers that `inputs` name by ID,
+    /// code or email.
+    pub async fn load(
+        db: &DatabaseConnection,
+        tenant_id: i64,
+        inputs: &[NewOrder],
+    ) -> Result<Self, DbErr> {
+        let mut channel_ids = Vec::new();
+        let mut codes = Vec::new();
+        let mut customer_ids = Vec::new();
+        let mut emails = Vec::new();
+        for input in inputs {
+            channel_ids.extend(input.channel.id);
+            codes.push(input.channel.text.trim().to_owned());
+            match &input.customer {
+                CustomerRef::Id(Some(id)) => customer_ids.push(*id),
+                CustomerRef::Email(email) => emails.push(email_key(email)),
+                CustomerRef::Id(None) | CustomerRef::Create(_) => {}
+            }
+        }
+        for list in [&mut channel_ids, &mut customer_ids] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        for list in [&mut codes, &mut emails] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let mut lookups = Lookups::default();
+        // Every row read is the tenant's: found by its id or by its code
+        // (email), it answers a lookup by either exactly as a query would.
+        for c in super::channels::by_ids_or_codes(db, tenant_id, &channel_ids, &codes).await? {
+            lookups.channel_ids.insert(c.id);
+            lookups.channels_by_code.insert(c.code, c.id);
+        }
+        for c in super::customers::by_ids_or_emails(db, tenant_id, &customer_ids, &emails).await? {
+            lookups.customer_ids.insert(c.id);
+            lookups.customers_by_email.insert(c.email_lower, c.id);
+        }
+        Ok(lookups)
+    }
+
+    /// The channel named by `reference`: the ID first, then the code.
+    fn channel(&self, reference: &Reference) -> Option<i64> {
+        reference
+            .id
+            .filter(|id| self.channel_ids.contains(id))
+            .or_else(|| self.channels_by_code.get(reference.text.trim()).copied())
+    }
+}
+
+/// How an email is compared: trimmed and lower-cased, as `email_lower` stores it.
+fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Validates an order against the references read in `lookups`; nothing is
+/// read or written.
+pub fn prepare(
+    lookups: &Lookups,
     currencies: &CurrencyTable,
     input: NewOrder,
     path: &Path,
-) -> Result<Prepared, ServiceError> {
+) -> Result<Prepared, Vec<FieldError>> {
     let mut errors = Vec::new();
 
     // References first: amounts are checked against the currency.
-    let channel = match input.channel.id {
-        Some(id) => super::channels::by_id(db, tenant_id, id).await?,
-        None => None,
-    };
-    let channel = match channel {
-        Some(c) => Some(c),
-        None => super::channels::by_code(db, tenant_id, input.channel.text.trim()).await?,
-    };
+    let channel = lookups.channel(&input.channel);
     if channel.is_none() {
         errors.push(path.error(
             &["channel"],
@@ -359,41 +424,28 @@ pub async fn prepare(
         ));
     }
     let customer = match &input.customer {
-        CustomerRef::Id(id) => {
-            let found = match id {
-                Some(id) => super::customers::by_id(db, tenant_id, *id).await?,
-                None => None,
-            };
-            match found {
-                Some(c) => Some(PreparedCustomer::Existing(c.id)),
-                None => {
-                    errors.push(path.error(
-                        &["customer", "id"],
-                        ErrorCode::NotFound,
-                        "no such customer",
-                    ));
-                    None
-                }
+        CustomerRef::Id(id) => match id.filter(|id| lookups.customer_ids.contains(id)) {
+            Some(id) => Some(PreparedCustomer::Existing(id)),
+            None => {
+                errors.push(path.error(
+                    &["customer", "id"],
+                    ErrorCode::NotFound,
+                    "no such customer",
+                ));
+                None
             }
-        }
-        CustomerRef::Email(email) => {
-            let found = customer::Entity::find()
-                .filter(customer::Column::TenantId.eq(tenant_id))
-                .filter(customer::Column::EmailLower.eq(email.trim().to_lowercase()))
-                .one(db)
-                .await?;
-            match found {
-                Some(c) => Some(PreparedCustomer::Existing(c.id)),
-                None => {
-                    errors.push(path.error(
-                        &["customer", "email"],
-                        ErrorCode::NotFound,
-                        "no customer with this email",
-                    ));
-                    None
-                }
+        },
+        CustomerRef::Email(email) => match lookups.customers_by_email.get(&email_key(email)) {
+            Some(id) => Some(PreparedCustomer::Existing(*id)),
+            None => {
+                errors.push(path.error(
+                    &["customer", "email"],
+                    ErrorCode::NotFound,
+                    "no customer with this email",
+                ));
+                None
             }
-        }
+        },
         CustomerRef::Create(new) => match validate_new(new) {
             Ok(valid) => Some(PreparedCustomer::Create(valid)),
             Err(found) => {
@@ -444,7 +496,7 @@ pub async fn prepare(
     }
 
     let Some(currency) = currency else {
-        return Err(ServiceError::Invalid(errors));
+        return Err(errors);
     };
     let exponent = u32::try_from(currency.exponent).unwrap_or(0);
     let lines = if input.items.len() <= MAX_ITEMS {
@@ -475,28 +527,24 @@ pub async fn prepare(
         exponent,
     );
     if !errors.is_empty() {
-        return Err(ServiceError::Invalid(errors));
+        return Err(errors);
     }
     let item_totals_list: Vec<ItemTotals> = lines.iter().map(|(_, t)| *t).collect();
-    let totals =
-        order_totals(&item_totals_list, order_discount, shipping, order_tax).map_err(|err| {
-            ServiceError::Invalid(vec![totals_error(path, err, &["discount"], &["items"])])
-        })?;
+    let totals = order_totals(&item_totals_list, order_discount, shipping, order_tax)
+        .map_err(|err| vec![totals_error(path, err, &["discount"], &["items"])])?;
     if input.expected_total.is_some() && expected != totals.total {
-        return Err(path
-            .error(
-                &["expectedTotal"],
-                ErrorCode::TotalMismatch,
-                format!(
-                    "the computed total is {} but {} was expected",
-                    totals.total.format(exponent),
-                    expected.format(exponent)
-                ),
-            )
-            .into());
+        return Err(vec![path.error(
+            &["expectedTotal"],
+            ErrorCode::TotalMismatch,
+            format!(
+                "the computed total is {} but {} was expected",
+                totals.total.format(exponent),
+                expected.format(exponent)
+            ),
+        )]);
     }
-    let (Some(channel), Some(customer)) = (channel, customer) else {
-        return Err(ServiceError::Invalid(errors));
+    let (Some(channel_id), Some(customer)) = (channel, customer) else {
+        return Err(errors);
     };
     let items = input
         .items
@@ -506,7 +554,7 @@ pub async fn prepare(
         .map(|(item, (unit_price, totals))| (item, unit_price, totals))
         .collect();
     Ok(Prepared {
-        channel_id: channel.id,
+        channel_id,
         currency,
         customer,
         items,
@@ -847,7 +895,8 @@ pub async fn create(
         }
     }
     let path = Path(vec!["input".to_owned()]);
-    let prepared = prepare(db, tenant_id, currencies, input, &path).await?;
+    let lookups = Lookups::load(db, tenant_id, std::slice::from_ref(&input)).await?;
+    let prepared = prepare(&lookups, currencies, input, &path).map_err(ServiceError::Invalid)?;
     // The number is taken inside the transaction: a refused or replayed
     // create gives it back, and numbers follow commit order.
     let txn = db.begin().await?;
@@ -919,18 +968,13 @@ pub async fn create_many(
         .into());
     }
     let tenant_id = actor.tenant_id;
+    let lookups = Lookups::load(db, tenant_id, &inputs).await?;
     let mut prepared: Vec<Result<Prepared, Vec<FieldError>>> = Vec::with_capacity(inputs.len());
-    let mut references: Vec<Option<String>> = Vec::new();
+    let mut references: Vec<Option<String>> = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.into_iter().enumerate() {
         let path = Path(vec!["inputs".to_owned(), i.to_string()]);
         references.push(trimmed(&input.reference));
-        prepared.push(
-            match prepare(db, tenant_id, currencies, input, &path).await {
-                Ok(p) => Ok(p),
-                Err(ServiceError::Invalid(errors)) => Err(errors),
-                Err(ServiceError::Db(err)) => return Err(err.into()),
-            },
-        );
+        prepared.push(prepare(&lookups, currencies, input, &path));
     }
     // References must be unique: within the batch and against existing orders.
     let wanted: Vec<String> = references.iter().flatten().cloned().collect();

@@ -12,6 +12,7 @@ mod channels;
 mod cli;
 mod clients;
 mod create_orders;
+mod create_orders_statements;
 mod currencies;
 mod customers;
 mod faults;

@@ -21,7 +21,7 @@ query($first: Int!) {
 }"#;
 
 /// `ordergraph_db_statements_total` summed over outcomes, read from `/metrics`.
-async fn statements(app: &TestApp) -> u64 {
+pub(crate) async fn statements(app: &TestApp) -> u64 {
     let text = app
         .client
         .get(format!("{}/metrics", app.address))
