@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::postgres::PgSslMode;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
@@ -16,6 +17,38 @@ const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a request waits for a connection before the database counts as unavailable.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A pooled connection idle for longer than this is pinged before use.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(30);
+
+/// `true` when a PostgreSQL URL names a loopback host (or a Unix socket) and
+/// does not choose an `sslmode`: TLS to the same machine protects nothing and
+/// costs CPU on both ends (and, with small TLS records, extra round trips), so
+/// such connections are plain. Any `sslmode` in the URL is obeyed as given.
+fn plain_on_loopback(url: &str) -> bool {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return false;
+    };
+    if parsed
+        .query_pairs()
+        .any(|(k, _)| k == "sslmode" || k == "host")
+    {
+        return false;
+    }
+    match parsed.host() {
+        None => true,
+        // `postgres:` is not a special scheme: an IPv4 host comes back as a domain.
+        Some(url::Host::Domain(name)) => {
+            name.is_empty()
+                || name == "localhost"
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+    }
+}
 
 /// Opens a pool: SQLite in WAL mode with foreign keys and a busy timeout,
 /// PostgreSQL with short connect/acquire timeouts so an outage is reported, not waited on.
@@ -35,7 +68,10 @@ pub async fn connect_with_timeout(
         .sqlx_logging(false)
         .connect_timeout(ACQUIRE_TIMEOUT)
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        .idle_timeout(Duration::from_secs(300));
+        .idle_timeout(Duration::from_secs(300))
+        // sqlx pings a connection on every checkout by default: one more round
+        // trip per statement. Only a connection idle for a while is checked.
+        .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
     let max_pages = args.sqlite_max_pages;
     if url.starts_with("sqlite:") {
         options
@@ -56,6 +92,9 @@ pub async fn connect_with_timeout(
             .max_connections(args.db_max_connections.unwrap_or(16))
             .min_connections(1)
             .statement_timeout(statement_timeout);
+        if plain_on_loopback(url) {
+            options.map_sqlx_postgres_opts(|opts| opts.ssl_mode(PgSslMode::Disable));
+        }
     }
     Database::connect(options).await
 }
@@ -97,5 +136,22 @@ pub fn pool_usage(db: &DatabaseConnection) -> (u32, u32) {
             )
         }
         _ => (0, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_on_loopback;
+
+    #[test]
+    fn loopback_without_sslmode_is_plain() {
+        assert!(plain_on_loopback("postgres://postgres@127.0.0.1:5432/db"));
+        assert!(plain_on_loopback("postgres://postgres@localhost/db"));
+        assert!(plain_on_loopback("postgres://postgres@[::1]:5432/db"));
+        assert!(!plain_on_loopback(
+            "postgres://postgres@127.0.0.1/db?sslmode=require"
+        ));
+        assert!(!plain_on_loopback("postgres://postgres@db.example.com/db"));
+        assert!(!plain_on_loopback("postgres://postgres@10.0.0.5/db"));
     }
 }

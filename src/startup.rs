@@ -97,6 +97,7 @@ impl App {
             .finish();
         let state = AppState {
             schema,
+            checker: schema::checker(&limits),
             db,
             metrics,
             accepting: Arc::new(AtomicBool::new(true)),

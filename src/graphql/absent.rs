@@ -3,47 +3,19 @@
 //!
 //! async-graphql 7.2 reads `{ url: $url }` with `$url` absent (nullable, no
 //! default) as `{ url: null }`, so a partial update would clear `url` (fixed
-//! only in 8.0). This extension removes such fields (and arguments, so that
+//! only in 8.0). The server removes such fields (and arguments, so that
 //! their defaults apply) from the parsed document before validation, so
-//! `MaybeUndefined` sees them as undefined.
+//! `MaybeUndefined` sees them as undefined. The HTTP handler applies
+//! [`strip_absent`] to every parsed request before it is validated.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, Selection, SelectionSet,
 };
+use async_graphql::Name;
 use async_graphql::Variables;
-use async_graphql::{Name, ServerResult};
 use async_graphql_value::Value;
-
-/// Installs [`AbsentVariables`] on a schema.
-pub struct AbsentVariablesFactory;
-
-impl ExtensionFactory for AbsentVariablesFactory {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(AbsentVariables)
-    }
-}
-
-/// See the module documentation.
-pub struct AbsentVariables;
-
-#[async_trait::async_trait]
-impl Extension for AbsentVariables {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let mut document = next.run(ctx, query, variables).await?;
-        strip_absent(&mut document, variables);
-        Ok(document)
-    }
-}
 
 /// Variables neither sent nor given a default in their definition.
 fn absent(document: &ExecutableDocument, variables: &Variables) -> HashSet<Name> {

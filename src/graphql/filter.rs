@@ -312,7 +312,10 @@ pub async fn list_orders(
     let (page, statement) = list(&req.db, tenant, &filter, &sorts, &window)
         .await
         .map_err(AppError::from)?;
-    prefetch(ctx, &page.rows).await?;
+    let nested = super::loaders::nested_in_connection(ctx);
+    super::loaders::prefetch(super::types::loaders(ctx)?, &page.rows, nested)
+        .await
+        .map_err(AppError::from)?;
     let counter = Counter {
         db: req.db.clone(),
         statement,
@@ -325,48 +328,4 @@ pub async fn list_orders(
             node: m.into(),
         }
     }))
-}
-
-/// Loads the nested rows a page's selection asks for, one batch per loader,
-/// before the node resolvers run: their `load_one` calls then hit the cache,
-/// so the statement count does not depend on timing or on the page size.
-async fn prefetch(
-    ctx: &async_graphql::Context<'_>,
-    rows: &[entity::order::Model],
-) -> async_graphql::Result<()> {
-    use super::loaders::{ChannelId, CustomerId, ItemsOf};
-    use super::types::loaders;
-
-    let look = ctx.look_ahead();
-    let selected = |name: &str| {
-        look.field("nodes").field(name).exists()
-            || look.field("edges").field("node").field(name).exists()
-    };
-    let loaders = loaders(ctx)?;
-    let items = async {
-        if selected("items") || selected("itemsCount") {
-            loaders
-                .load_many(rows.iter().map(|r| ItemsOf(r.id)))
-                .await?;
-        }
-        Ok::<_, std::sync::Arc<sea_orm::DbErr>>(())
-    };
-    let customers = async {
-        if selected("customer") {
-            loaders
-                .load_many(rows.iter().map(|r| CustomerId(r.customer_id)))
-                .await?;
-        }
-        Ok(())
-    };
-    let channels = async {
-        if selected("channel") {
-            loaders
-                .load_many(rows.iter().map(|r| ChannelId(r.channel_id)))
-                .await?;
-        }
-        Ok(())
-    };
-    futures_util::try_join!(items, customers, channels).map_err(AppError::from)?;
-    Ok(())
 }

@@ -1,11 +1,13 @@
 //! Depth and complexity limits with coded errors, and `extensions.cost`
 //! (`{ requested, limit }`) on every response, so clients see how close
-//! they are.
+//! they are. Installed only on the checking schema (`schema::checker`),
+//! which validates a request and never runs it.
 
 use std::sync::{Arc, Mutex};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest,
+    NextValidation,
 };
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 
@@ -131,6 +133,17 @@ impl Extension for Limits {
             )]);
         }
         Ok(result)
+    }
+
+    /// A request that passed validation stops here: this extension is only
+    /// installed on the schema that checks requests (`schema::checker`).
+    async fn execute(
+        &self,
+        _ctx: &ExtensionContext<'_>,
+        _operation_name: Option<&str>,
+        _next: NextExecute<'_>,
+    ) -> Response {
+        Response::default()
     }
 
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {

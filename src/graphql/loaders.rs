@@ -134,3 +134,94 @@ pub fn for_request(db: DatabaseConnection, tenant_id: i64) -> Loaders {
     .max_batch_size(MAX_BATCH)
     .delay(BATCH_DELAY)
 }
+
+/// Which nested rows of some orders a selection asks for.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Nested {
+    pub items: bool,
+    pub customers: bool,
+    pub channels: bool,
+}
+
+impl Nested {
+    /// What the selection of an `Order` (the fields under it) asks for.
+    pub fn of(order: &async_graphql::SelectionField<'_>) -> Nested {
+        let has = |name: &str| order.selection_set().any(|f| f.name() == name);
+        Nested {
+            items: has("items") || has("itemsCount"),
+            customers: has("customer"),
+            channels: has("channel"),
+        }
+    }
+
+    fn or(self, other: Nested) -> Nested {
+        Nested {
+            items: self.items || other.items,
+            customers: self.customers || other.customers,
+            channels: self.channels || other.channels,
+        }
+    }
+}
+
+/// Reads the nested rows `nested` asks for, one statement per kind, straight
+/// from the loader (no batching delay), and puts them in the request's cache:
+/// the nested fields' `load_one` calls then hit the cache, so the statement
+/// count depends neither on timing nor on the page size.
+pub async fn prefetch(
+    loaders: &Loaders,
+    rows: &[order::Model],
+    nested: Nested,
+) -> Result<(), Arc<DbErr>> {
+    fn unique<K: Copy + Eq + std::hash::Hash>(keys: impl Iterator<Item = K>) -> Vec<K> {
+        let mut seen = std::collections::HashSet::new();
+        keys.filter(|k| seen.insert(*k)).collect()
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let loader = loaders.loader();
+    let items = async {
+        if nested.items {
+            let keys = unique(rows.iter().map(|r| ItemsOf(r.id)));
+            let found = Loader::<ItemsOf>::load(loader, &keys).await?;
+            loaders.feed_many(found).await;
+        }
+        Ok::<_, Arc<DbErr>>(())
+    };
+    let customers = async {
+        if nested.customers {
+            let keys = unique(rows.iter().map(|r| CustomerId(r.customer_id)));
+            let found = Loader::<CustomerId>::load(loader, &keys).await?;
+            loaders.feed_many(found).await;
+        }
+        Ok(())
+    };
+    let channels = async {
+        if nested.channels {
+            let keys = unique(rows.iter().map(|r| ChannelId(r.channel_id)));
+            let found = Loader::<ChannelId>::load(loader, &keys).await?;
+            loaders.feed_many(found).await;
+        }
+        Ok(())
+    };
+    futures_util::try_join!(items, customers, channels)?;
+    Ok(())
+}
+
+/// What the orders under a connection field (`nodes` or `edges { node }`) ask for.
+pub fn nested_in_connection(ctx: &async_graphql::Context<'_>) -> Nested {
+    let field = ctx.field();
+    let mut nested = Nested::default();
+    for child in field.selection_set() {
+        match child.name() {
+            "nodes" => nested = nested.or(Nested::of(&child)),
+            "edges" => {
+                for edge in child.selection_set().filter(|f| f.name() == "node") {
+                    nested = nested.or(Nested::of(&edge));
+                }
+            }
+            _ => {}
+        }
+    }
+    nested
+}

@@ -307,7 +307,9 @@ fn prepare(
         return Err(Box::new(Err(response)));
     }
     check_document(doc, limits).map_err(fail)?;
-    let document = doc.clone();
+    let mut document = doc.clone();
+    crate::graphql::absent::strip_absent(&mut document, &request.variables);
+    request.set_parsed_query(document.clone());
     Ok(Prepared {
         request,
         document,
@@ -462,13 +464,26 @@ pub async fn graphql(
 
     let mut responses = Vec::with_capacity(prepared.len());
     for item in prepared {
-        let mut response = match item {
+        let response = match item {
             Err(response) => response,
             Ok(Prepared {
                 request,
                 document,
                 operation_name,
             }) => {
+                // Limits and validation first, on the checking schema: it
+                // answers with the errors, or with none and the cost.
+                let mut check =
+                    Request::new(request.query.clone()).variables(request.variables.clone());
+                check.operation_name = request.operation_name.clone();
+                check.introspection_mode = request.introspection_mode;
+                check.set_parsed_query(document.clone());
+                let checked = state.checker.execute(check).await;
+                let cost = checked.extensions.get("cost").cloned();
+                if checked.is_err() {
+                    finish(checked, &state, &request_id, limits, &mut responses);
+                    continue;
+                }
                 let request = request
                     .data(RequestContext {
                         principal: principal.clone(),
@@ -482,6 +497,9 @@ pub async fn graphql(
                             operation_name.as_deref(),
                             &mut response.data,
                         );
+                        if let Some(cost) = cost {
+                            response.extensions.insert("cost".to_owned(), cost);
+                        }
                         response
                     }
                     Err(_) => {
@@ -504,39 +522,7 @@ pub async fn graphql(
                 }
             }
         };
-        for error in &mut response.errors {
-            super::assign_code(error);
-            if let Some(code) = code_of(error) {
-                state.metrics.count_error(&code);
-                if code == "INTERNAL" {
-                    tracing::error!(request_id = ?request_id, message = %error.message, "internal error");
-                    error.message = "internal error".to_owned();
-                }
-            }
-        }
-        if let Some(id) = &request_id {
-            response.extensions.insert(
-                "requestId".to_owned(),
-                async_graphql::Value::from(id.as_str()),
-            );
-        }
-        // Refused before the schema saw it: the cost was never computed.
-        response
-            .extensions
-            .entry("cost".to_owned())
-            .or_insert_with(|| {
-                let mut cost = async_graphql::indexmap::IndexMap::new();
-                cost.insert(
-                    async_graphql::Name::new("requested"),
-                    async_graphql::Value::Null,
-                );
-                cost.insert(
-                    async_graphql::Name::new("limit"),
-                    async_graphql::Value::from(limits.complexity as u64),
-                );
-                async_graphql::Value::Object(cost)
-            });
-        responses.push(response);
+        finish(response, &state, &request_id, limits, &mut responses);
     }
 
     let unavailable = responses
@@ -583,4 +569,49 @@ pub async fn graphql(
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }
     response
+}
+
+/// Codes, counts and logs a response's errors, adds `requestId` and (when
+/// the request never reached the checking schema) a `cost` without
+/// `requested`, and appends it to `responses`.
+fn finish(
+    mut response: async_graphql::Response,
+    state: &AppState,
+    request_id: &Option<String>,
+    limits: &HttpLimits,
+    responses: &mut Vec<async_graphql::Response>,
+) {
+    for error in &mut response.errors {
+        super::assign_code(error);
+        if let Some(code) = code_of(error) {
+            state.metrics.count_error(&code);
+            if code == "INTERNAL" {
+                tracing::error!(request_id = ?request_id, message = %error.message, "internal error");
+                error.message = "internal error".to_owned();
+            }
+        }
+    }
+    if let Some(id) = &request_id {
+        response.extensions.insert(
+            "requestId".to_owned(),
+            async_graphql::Value::from(id.as_str()),
+        );
+    }
+    // Refused before the schema saw it: the cost was never computed.
+    response
+        .extensions
+        .entry("cost".to_owned())
+        .or_insert_with(|| {
+            let mut cost = async_graphql::indexmap::IndexMap::new();
+            cost.insert(
+                async_graphql::Name::new("requested"),
+                async_graphql::Value::Null,
+            );
+            cost.insert(
+                async_graphql::Name::new("limit"),
+                async_graphql::Value::from(limits.complexity as u64),
+            );
+            async_graphql::Value::Object(cost)
+        });
+    responses.push(response);
 }

@@ -34,6 +34,8 @@ pub const REQUEST_ID: &str = "x-request-id";
 #[derive(Clone)]
 pub struct AppState {
     pub schema: AppSchema,
+    /// The same schema with the limits, which only validates (see `schema::checker`).
+    pub checker: AppSchema,
     pub db: DatabaseConnection,
     pub metrics: Arc<Metrics>,
     /// False while shutting down: `/readyz` answers 503.

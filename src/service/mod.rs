@@ -147,8 +147,18 @@ pub fn is_unavailable(err: &DbErr) -> bool {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         DbErr::Exec(RuntimeErr::SqlxError(inner)) | DbErr::Query(RuntimeErr::SqlxError(inner)) => {
             if let sqlx::Error::Database(db_err) = &**inner {
+                let code = db_err.code();
+                let code = code.as_deref().unwrap_or_default();
                 // SQLITE_FULL: the disk (or max_page_count) is full.
-                return db_err.code().as_deref() == Some("13");
+                // PostgreSQL: connection exceptions (08…), the server shutting
+                // down or terminating the connection (57P01–57P03; not 57014,
+                // a cancelled statement), the database gone (3D000). A pooled
+                // connection is not pinged before each use, so these reach
+                // the first statement sent on a connection the server closed.
+                return code == "13"
+                    || code.starts_with("08")
+                    || code.starts_with("57P")
+                    || code == "3D000";
             }
             matches!(
                 &**inner,
