@@ -18,9 +18,6 @@ const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a request waits for a connection before the database counts as unavailable.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// A pooled connection idle for longer than this is pinged before use.
-const PING_IF_IDLE_FOR: Duration = Duration::from_secs(30);
-
 /// `true` when a PostgreSQL URL names a loopback host (or a Unix socket) and
 /// does not choose an `sslmode`: TLS to the same machine protects nothing and
 /// costs CPU on both ends (and, with small TLS records, extra round trips), so
@@ -68,10 +65,11 @@ pub async fn connect_with_timeout(
         .sqlx_logging(false)
         .connect_timeout(ACQUIRE_TIMEOUT)
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        .idle_timeout(Duration::from_secs(300))
-        // sqlx pings a connection on every checkout by default: one more round
-        // trip per statement. Only a connection idle for a while is checked.
-        .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
+        // sqlx pings a connection on every checkout (one more round trip per
+        // statement). Kept: without it, every connection the server had closed
+        // (a restart, a failover, `pg_terminate_backend`) fails the statement
+        // of the next request that draws it, instead of being replaced.
+        .idle_timeout(Duration::from_secs(300));
     let max_pages = args.sqlite_max_pages;
     if url.starts_with("sqlite:") {
         options

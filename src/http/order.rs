@@ -48,34 +48,72 @@ fn keys<'a>(
     }
 }
 
+/// The response keys of `sets` in query order, with their child selection sets.
+type Keys<'a> = Vec<(&'a str, Vec<&'a SelectionSet>)>;
+
+fn keys_of<'a>(doc: &'a ExecutableDocument, sets: &[&'a SelectionSet]) -> Keys<'a> {
+    let mut order = Vec::new();
+    for set in sets {
+        keys(doc, set, &mut order, &mut Vec::new());
+    }
+    order
+}
+
 fn reorder_value(doc: &ExecutableDocument, sets: &[&SelectionSet], value: &mut Value) {
     match value {
         Value::List(items) => {
+            // Every element has the same selection: its keys are worked out once.
+            let mut order = None;
             for item in items {
-                reorder_value(doc, sets, item);
+                reorder_list_item(doc, sets, &mut order, item);
             }
         }
-        Value::Object(map) => {
-            let mut order = Vec::new();
-            for set in sets {
-                keys(doc, set, &mut order, &mut Vec::new());
-            }
-            let mut old = std::mem::take(map);
-            let mut new = IndexMap::with_capacity(old.len());
-            for (key, child_sets) in order {
-                if let Some((name, mut child)) = old.shift_remove_entry(key) {
-                    reorder_value(doc, &child_sets, &mut child);
-                    new.insert(name, child);
-                }
-            }
-            // Anything not named by the query keeps its place after the rest.
-            for (name, child) in old {
-                new.insert(name, child);
-            }
-            *map = new;
-        }
+        Value::Object(map) => reorder_object(doc, &keys_of(doc, sets), map),
         _ => {}
     }
+}
+
+fn reorder_list_item<'a>(
+    doc: &'a ExecutableDocument,
+    sets: &[&'a SelectionSet],
+    order: &mut Option<Keys<'a>>,
+    item: &mut Value,
+) {
+    match item {
+        Value::Object(map) => {
+            let order = order.get_or_insert_with(|| keys_of(doc, sets));
+            reorder_object(doc, order, map);
+        }
+        other => reorder_value(doc, sets, other),
+    }
+}
+
+fn reorder_object(doc: &ExecutableDocument, order: &Keys<'_>, map: &mut IndexMap<Name, Value>) {
+    let in_order = map.len() == order.len()
+        && map
+            .keys()
+            .zip(order.iter())
+            .all(|(name, (key, _))| name.as_str() == *key);
+    if in_order {
+        // The common case: nothing moves, only the children are looked at.
+        for (value, (_, child_sets)) in map.values_mut().zip(order.iter()) {
+            reorder_value(doc, child_sets, value);
+        }
+        return;
+    }
+    let mut old = std::mem::take(map);
+    let mut new = IndexMap::with_capacity(old.len());
+    for (key, child_sets) in order {
+        if let Some((name, mut child)) = old.shift_remove_entry(*key) {
+            reorder_value(doc, child_sets, &mut child);
+            new.insert(name, child);
+        }
+    }
+    // Anything not named by the query keeps its place after the rest.
+    for (name, child) in old {
+        new.insert(name, child);
+    }
+    *map = new;
 }
 
 /// Reorders `data` after the selection of the operation that ran.

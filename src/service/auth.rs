@@ -1,5 +1,9 @@
 //! API keys: generation, hashing, lookup, and the demo key of a new database.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
 use base64::Engine;
 use entity::{api_key, tenant};
 use rand::RngCore;
@@ -109,21 +113,64 @@ pub async fn ensure_demo_key(db: &DatabaseConnection) -> Result<Option<String>, 
     Ok(Some(key))
 }
 
-/// The principal of a key that exists and is not revoked.
+/// How long a process trusts a key it found valid without reading it again.
+/// A key revoked by this process is refused at once; one revoked elsewhere
+/// (another server process, or the database directly) within this time.
+pub const KEY_CACHE_TTL: Duration = Duration::from_secs(5);
+
+/// Keys at most in the cache; it is emptied when full.
+const KEY_CACHE_MAX: usize = 10_000;
+
+/// Valid keys (by hash) seen recently by this process, with when they were read.
+static KEY_CACHE: LazyLock<Mutex<HashMap<String, (Principal, Instant)>>> =
+    LazyLock::new(Default::default);
+
+fn cached(hash: &str) -> Option<Principal> {
+    let cache = KEY_CACHE.lock().ok()?;
+    let (principal, read_at) = cache.get(hash)?;
+    (read_at.elapsed() < KEY_CACHE_TTL).then(|| principal.clone())
+}
+
+fn remember(hash: String, principal: &Principal) {
+    if let Ok(mut cache) = KEY_CACHE.lock() {
+        if cache.len() >= KEY_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(hash, (principal.clone(), Instant::now()));
+    }
+}
+
+fn forget(hash: &str) {
+    if let Ok(mut cache) = KEY_CACHE.lock() {
+        cache.remove(hash);
+    }
+}
+
+/// The principal of a key that exists and is not revoked. A valid key is
+/// read from the database at most once per [`KEY_CACHE_TTL`] per process;
+/// unknown and revoked keys are read every time.
 pub async fn authenticate(db: &DatabaseConnection, key: &str) -> Result<Option<Principal>, DbErr> {
     if !key.starts_with(KEY_PREFIX) {
         return Ok(None);
     }
+    let hash = hash_key(key);
+    if let Some(principal) = cached(&hash) {
+        return Ok(Some(principal));
+    }
     let found = api_key::Entity::find()
-        .filter(api_key::Column::KeyHash.eq(hash_key(key)))
+        .filter(api_key::Column::KeyHash.eq(hash.as_str()))
         .filter(api_key::Column::RevokedAt.is_null())
         .one(db)
         .await?;
-    Ok(found.map(|k| Principal {
+    let principal = found.map(|k| Principal {
         tenant_id: k.tenant_id,
         key_id: k.id,
         key_name: k.name,
-    }))
+    });
+    if let Some(principal) = &principal {
+        remember(hash, principal);
+    }
+    Ok(principal)
 }
 
 /// Revokes a key by its secret; `false` when there was no such active key.
@@ -137,5 +184,7 @@ pub async fn revoke_api_key(db: &DatabaseConnection, key: &str) -> Result<bool, 
         .filter(api_key::Column::RevokedAt.is_null())
         .exec(db)
         .await?;
+    // After the update: a request that read the key before it cannot put it back.
+    forget(&hash_key(key));
     Ok(result.rows_affected > 0)
 }

@@ -152,9 +152,7 @@ pub fn is_unavailable(err: &DbErr) -> bool {
                 // SQLITE_FULL: the disk (or max_page_count) is full.
                 // PostgreSQL: connection exceptions (08…), the server shutting
                 // down or terminating the connection (57P01–57P03; not 57014,
-                // a cancelled statement), the database gone (3D000). A pooled
-                // connection is not pinged before each use, so these reach
-                // the first statement sent on a connection the server closed.
+                // a cancelled statement), the database gone (3D000).
                 return code == "13"
                     || code.starts_with("08")
                     || code.starts_with("57P")
