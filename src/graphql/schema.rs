@@ -1,6 +1,6 @@
 //! Builds the schema with its limits; the SDL export comes from here too.
 
-use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{EmptySubscription, Schema, SchemaBuilder, ValidationMode};
 
 use super::mutation::MutationRoot;
 use super::query::QueryRoot;
@@ -33,7 +33,9 @@ impl Default for Limits {
 /// about a sixth of the server's CPU time on a page of 50 orders. The limits
 /// are checked before by [`checker`].
 pub fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    let builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription);
+    // The checker validated the request fully: here only the fast checks run again.
+    let builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+        .validation_mode(ValidationMode::Fast);
     if limits.introspection {
         builder
     } else {
@@ -46,6 +48,7 @@ pub fn builder(limits: &Limits) -> SchemaBuilder<QueryRoot, MutationRoot, EmptyS
 /// response carries the validation errors, or none, and `extensions.cost`.
 pub fn checker(limits: &Limits) -> AppSchema {
     builder(limits)
+        .validation_mode(ValidationMode::Strict)
         .extension(super::limits::LimitsFactory {
             depth: limits.depth,
             complexity: limits.complexity,
