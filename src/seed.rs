@@ -6,25 +6,23 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, SecondsFormat, TimeZone, Utc};
 use entity::order::{FulfillmentStatus, OrderSource, OrderStatus, PaymentStatus};
 use entity::{channel, customer, order, order_item};
 use indicatif::{ProgressBar, ProgressStyle};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveEnum, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend,
+    DbErr, EntityTrait, QueryFilter, QueryResult, Statement, TransactionTrait,
 };
+use serde_json::{json, Value};
 
 use crate::config::SeedArgs;
 use crate::domain::money::Amount;
-use crate::domain::totals::{item_totals, order_totals, ItemAmounts};
+use crate::domain::totals::{item_totals, order_totals, ItemAmounts, ItemTotals, OrderTotals};
 use crate::graphql::loaders::CurrencyTable;
 use crate::service::orders::{allocate_numbers, format_number};
 use crate::{db, service};
-
-/// Rows per INSERT, below SQLite's limit of 32,766 bound parameters.
-const ORDERS_PER_INSERT: usize = 400;
-const ITEMS_PER_INSERT: usize = 1_500;
 
 /// SplitMix64: a tiny, fixed pseudo-random sequence, so seeds never change with a crate upgrade.
 struct Rng(u64);
@@ -213,6 +211,390 @@ async fn reference_rows(
     ))
 }
 
+/// What every batch is drawn from.
+struct Plan<'a> {
+    /// Orders of the whole run: creation times spread over `span_secs` by index.
+    orders: u64,
+    start: DateTime<Utc>,
+    span_secs: i64,
+    /// (id, exponent, code), with repeats for weight.
+    currencies: &'a [(i64, i16, &'a str)],
+    channels: &'a [i64],
+    customers: &'a [i64],
+}
+
+/// An order drawn for the seed, before it has an id.
+struct OrderRow {
+    index: u64,
+    seq: i64,
+    created_at: DateTime<Utc>,
+    source: OrderSource,
+    status: OrderStatus,
+    payment_status: PaymentStatus,
+    fulfillment_status: FulfillmentStatus,
+    channel_id: i64,
+    currency_id: i64,
+    customer_id: i64,
+    totals: OrderTotals,
+}
+
+/// An item drawn for the seed, tied to its order by number.
+struct ItemRow {
+    seq: i64,
+    position: i32,
+    sku: &'static str,
+    name: &'static str,
+    quantity: i32,
+    unit_price: Amount,
+    totals: ItemTotals,
+    created_at: DateTime<Utc>,
+}
+
+type SeedError = Box<dyn std::error::Error + Send + Sync>;
+
+impl Plan<'_> {
+    /// Draws orders `done..done + n`, numbered from `first_seq`, with their
+    /// items in position order. The draws come in a fixed order: changing it
+    /// changes every seeded row after it.
+    fn batch(
+        &self,
+        rng: &mut Rng,
+        done: u64,
+        n: u64,
+        first_seq: i64,
+    ) -> Result<(Vec<OrderRow>, Vec<ItemRow>), SeedError> {
+        let mut orders = Vec::with_capacity(usize::try_from(n)?);
+        let mut items = Vec::with_capacity(usize::try_from(n)?.saturating_mul(4));
+        for k in 0..n {
+            let index = done + k;
+            let seq = first_seq + i64::try_from(k)?;
+            let created_at = self.start
+                + Duration::seconds(
+                    self.span_secs * i64::try_from(index)? / i64::try_from(self.orders.max(1))?,
+                )
+                + Duration::milliseconds(i64::try_from(rng.below(1000))?);
+            let (currency_id, exponent, code) = *rng.pick(self.currencies);
+            let item_count = 1 + rng.below(6);
+            let mut item_totals_list = Vec::new();
+            for position in 0..item_count {
+                let (sku, name, base) = *rng.pick(PRODUCTS);
+                let quantity = 1 + i64::try_from(rng.below(4))?;
+                let unit_price = Amount(price_in(base, code));
+                let discount = if rng.below(4) == 0 {
+                    Amount(
+                        unit_price.0 / 10 / 10_i64.pow(4 - u32::try_from(exponent)?)
+                            * 10_i64.pow(4 - u32::try_from(exponent)?),
+                    )
+                } else {
+                    Amount::ZERO
+                };
+                let totals = item_totals(ItemAmounts {
+                    quantity,
+                    unit_price,
+                    discount,
+                    tax: Amount::ZERO,
+                })?;
+                item_totals_list.push(totals);
+                items.push(ItemRow {
+                    seq,
+                    position: i32::try_from(position)?,
+                    sku,
+                    name,
+                    quantity: i32::try_from(quantity)?,
+                    unit_price,
+                    totals,
+                    created_at,
+                });
+            }
+            let shipping = Amount(price_in(4_9900, code));
+            let totals = order_totals(&item_totals_list, Amount::ZERO, shipping, Amount::ZERO)?;
+            let (status, payment_status, fulfillment_status) = *rng.pick(STATUSES);
+            let source = *rng.pick(&[
+                OrderSource::Ecommerce,
+                OrderSource::Ecommerce,
+                OrderSource::Manual,
+                OrderSource::Portal,
+            ]);
+            let channel_id = *rng.pick(self.channels);
+            let customer_id = *rng.pick(self.customers);
+            orders.push(OrderRow {
+                index,
+                seq,
+                created_at,
+                source,
+                status,
+                payment_status,
+                fulfillment_status,
+                channel_id,
+                currency_id,
+                customer_id,
+                totals,
+            });
+        }
+        Ok((orders, items))
+    }
+}
+
+/// Most bound parameters in one SQLite statement.
+const SQLITE_MAX_PARAMS: usize = 32_766;
+
+/// The order columns the seed sets; the others keep their default (`NULL`).
+const ORDER_COLUMNS: [order::Column; 22] = [
+    order::Column::TenantId,
+    order::Column::Number,
+    order::Column::NumberSeq,
+    order::Column::Reference,
+    order::Column::Source,
+    order::Column::Locale,
+    order::Column::Status,
+    order::Column::PaymentStatus,
+    order::Column::FulfillmentStatus,
+    order::Column::ChannelId,
+    order::Column::CurrencyId,
+    order::Column::CustomerId,
+    order::Column::Subtotal,
+    order::Column::OrderDiscount,
+    order::Column::OrderTax,
+    order::Column::DiscountTotal,
+    order::Column::ShippingTotal,
+    order::Column::TaxTotal,
+    order::Column::Total,
+    order::Column::CreatedAt,
+    order::Column::UpdatedAt,
+    order::Column::Version,
+];
+
+/// The item columns the seed sets; `barcode` and `metadata` stay `NULL`.
+const ITEM_COLUMNS: [order_item::Column; 13] = [
+    order_item::Column::TenantId,
+    order_item::Column::OrderId,
+    order_item::Column::Position,
+    order_item::Column::Sku,
+    order_item::Column::Name,
+    order_item::Column::Quantity,
+    order_item::Column::UnitPrice,
+    order_item::Column::Subtotal,
+    order_item::Column::DiscountTotal,
+    order_item::Column::TaxTotal,
+    order_item::Column::Total,
+    order_item::Column::CreatedAt,
+    order_item::Column::UpdatedAt,
+];
+
+fn column_mismatch(err: sea_orm::sea_query::error::Error) -> DbErr {
+    DbErr::Custom(err.to_string())
+}
+
+/// Writes a batch of orders and their items, in input order: ids follow
+/// numbers, and item positions. Returns how many items were written.
+async fn insert_batch<C: ConnectionTrait>(
+    txn: &C,
+    tenant_id: i64,
+    orders: &[OrderRow],
+    items: &[ItemRow],
+) -> Result<u64, DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        let written = txn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                PG_INSERT_BATCH,
+                [
+                    tenant_id.into(),
+                    orders_json(orders).to_string().into(),
+                    items_json(items).to_string().into(),
+                ],
+            ))
+            .await?
+            .rows_affected();
+        if written != items.len() as u64 {
+            return Err(DbErr::Custom(format!(
+                "{written} of {} items written",
+                items.len()
+            )));
+        }
+    } else {
+        let mut ids = HashMap::with_capacity(orders.len());
+        for row in insert_orders_in_values(txn, tenant_id, orders).await? {
+            ids.insert(
+                row.try_get::<i64>("", "number_seq")?,
+                row.try_get::<i64>("", "id")?,
+            );
+        }
+        insert_items_in_values(txn, tenant_id, items, &ids).await?;
+    }
+    Ok(items.len() as u64)
+}
+
+/// PostgreSQL: a whole batch in one statement whatever its size, the orders
+/// and the items each as one JSON parameter that `json_to_recordset` unpacks
+/// in array order (the ids follow it; items are joined to their order by
+/// number and kept in their order). The text never changes, so it is parsed
+/// and prepared once, and a batch costs one round trip.
+const PG_INSERT_BATCH: &str = "\
+WITH new_orders AS ( \
+    INSERT INTO orders (tenant_id, number, number_seq, reference, source, locale, status, \
+        payment_status, fulfillment_status, channel_id, currency_id, customer_id, subtotal, \
+        order_discount, order_tax, discount_total, shipping_total, tax_total, total, \
+        created_at, updated_at, version) \
+    SELECT $1, o.number, o.number_seq, o.reference, o.source, 'en-US', o.status, \
+        o.payment_status, o.fulfillment_status, o.channel_id, o.currency_id, o.customer_id, \
+        o.subtotal, 0, 0, o.discount_total, o.shipping_total, o.tax_total, o.total, \
+        o.created_at, o.created_at, 1 \
+    FROM json_to_recordset($2::json) AS o(number text, number_seq bigint, reference text, \
+        source text, status text, payment_status text, fulfillment_status text, \
+        channel_id bigint, currency_id bigint, customer_id bigint, subtotal bigint, \
+        discount_total bigint, shipping_total bigint, tax_total bigint, total bigint, \
+        created_at timestamptz) \
+    RETURNING id, number_seq) \
+INSERT INTO order_items (tenant_id, order_id, position, sku, name, quantity, unit_price, \
+    subtotal, discount_total, tax_total, total, created_at, updated_at) \
+SELECT $1, n.id, i.position, i.sku, i.name, i.quantity, i.unit_price, i.subtotal, \
+    i.discount_total, i.tax_total, i.total, i.created_at, i.created_at \
+FROM json_to_recordset($3::json) AS i(line bigint, number_seq bigint, position integer, \
+    sku text, name text, quantity integer, unit_price bigint, subtotal bigint, \
+    discount_total bigint, tax_total bigint, total bigint, created_at timestamptz) \
+JOIN new_orders n ON n.number_seq = i.number_seq \
+ORDER BY i.line";
+
+/// The orders as `PG_INSERT_BATCH` reads them.
+fn orders_json(orders: &[OrderRow]) -> Value {
+    orders
+        .iter()
+        .map(|o| {
+            json!({
+                "number": format_number(o.seq),
+                "number_seq": o.seq,
+                "reference": format!("REF-{:08}", o.index),
+                "source": o.source.to_value(),
+                "status": o.status.to_value(),
+                "payment_status": o.payment_status.to_value(),
+                "fulfillment_status": o.fulfillment_status.to_value(),
+                "channel_id": o.channel_id,
+                "currency_id": o.currency_id,
+                "customer_id": o.customer_id,
+                "subtotal": o.totals.subtotal.0,
+                "discount_total": o.totals.discount_total.0,
+                "shipping_total": o.totals.shipping_total.0,
+                "tax_total": o.totals.tax_total.0,
+                "total": o.totals.total.0,
+                "created_at": timestamp(o.created_at),
+            })
+        })
+        .collect()
+}
+
+/// The items as `PG_INSERT_BATCH` reads them.
+fn items_json(items: &[ItemRow]) -> Value {
+    items
+        .iter()
+        .enumerate()
+        .map(|(line, i)| {
+            json!({
+                "line": line,
+                "number_seq": i.seq,
+                "position": i.position,
+                "sku": i.sku,
+                "name": i.name,
+                "quantity": i.quantity,
+                "unit_price": i.unit_price.0,
+                "subtotal": i.totals.subtotal.0,
+                "discount_total": i.totals.discount_total.0,
+                "tax_total": i.totals.tax_total.0,
+                "total": i.totals.total.0,
+                "created_at": timestamp(i.created_at),
+            })
+        })
+        .collect()
+}
+
+/// A timestamp as PostgreSQL reads it back exactly (microseconds, UTC).
+fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// SQLite: multi-row INSERTs, as many rows each as the parameter limit
+/// allows, returning the new ids.
+async fn insert_orders_in_values<C: ConnectionTrait>(
+    txn: &C,
+    tenant_id: i64,
+    rows: &[OrderRow],
+) -> Result<Vec<QueryResult>, DbErr> {
+    let per_statement = SQLITE_MAX_PARAMS / ORDER_COLUMNS.len();
+    let mut found = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(per_statement) {
+        let mut insert = Query::insert();
+        insert.into_table(order::Entity).columns(ORDER_COLUMNS);
+        for o in chunk {
+            insert
+                .values([
+                    Expr::val(tenant_id),
+                    Expr::val(format_number(o.seq)),
+                    Expr::val(o.seq),
+                    Expr::val(format!("REF-{:08}", o.index)),
+                    Expr::val(o.source),
+                    Expr::val("en-US"),
+                    Expr::val(o.status),
+                    Expr::val(o.payment_status),
+                    Expr::val(o.fulfillment_status),
+                    Expr::val(o.channel_id),
+                    Expr::val(o.currency_id),
+                    Expr::val(o.customer_id),
+                    Expr::val(o.totals.subtotal.0),
+                    Expr::val(0_i64),
+                    Expr::val(0_i64),
+                    Expr::val(o.totals.discount_total.0),
+                    Expr::val(o.totals.shipping_total.0),
+                    Expr::val(o.totals.tax_total.0),
+                    Expr::val(o.totals.total.0),
+                    Expr::val(o.created_at),
+                    Expr::val(o.created_at),
+                    Expr::val(1_i32),
+                ])
+                .map_err(column_mismatch)?;
+        }
+        insert.returning(Query::returning().columns([order::Column::Id, order::Column::NumberSeq]));
+        found.extend(txn.query_all(&insert).await?);
+    }
+    Ok(found)
+}
+
+/// SQLite: multi-row INSERTs, as many rows each as the parameter limit allows.
+async fn insert_items_in_values<C: ConnectionTrait>(
+    txn: &C,
+    tenant_id: i64,
+    rows: &[ItemRow],
+    ids: &HashMap<i64, i64>,
+) -> Result<(), DbErr> {
+    let per_statement = SQLITE_MAX_PARAMS / ITEM_COLUMNS.len();
+    for chunk in rows.chunks(per_statement) {
+        let mut insert = Query::insert();
+        insert.into_table(order_item::Entity).columns(ITEM_COLUMNS);
+        for i in chunk {
+            insert
+                .values([
+                    Expr::val(tenant_id),
+                    Expr::val(*ids.get(&i.seq).ok_or_else(|| {
+                        DbErr::RecordNotFound(format!("order {} just created", i.seq))
+                    })?),
+                    Expr::val(i.position),
+                    Expr::val(i.sku),
+                    Expr::val(i.name),
+                    Expr::val(i.quantity),
+                    Expr::val(i.unit_price.0),
+                    Expr::val(i.totals.subtotal.0),
+                    Expr::val(i.totals.discount_total.0),
+                    Expr::val(i.totals.tax_total.0),
+                    Expr::val(i.totals.total.0),
+                    Expr::val(i.created_at),
+                    Expr::val(i.created_at),
+                ])
+                .map_err(column_mismatch)?;
+        }
+        txn.execute(&insert).await?;
+    }
+    Ok(())
+}
+
 /// Loads the demo data.
 pub async fn run(args: &SeedArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let db = db::connect(&args.database).await?;
@@ -275,7 +657,14 @@ pub async fn seed(
         .with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
         .single()
         .unwrap_or_default();
-    let span_secs: i64 = 2 * 365 * 24 * 3600;
+    let plan = Plan {
+        orders,
+        start,
+        span_secs: 2 * 365 * 24 * 3600,
+        currencies: &currency_of,
+        channels: &channels,
+        customers: &customers,
+    };
     let mut summary = Summary {
         channels: channels.len() as u64,
         customers: customers.len() as u64,
@@ -285,132 +674,9 @@ pub async fn seed(
     while done < orders {
         let n = batch_size.min(orders - done);
         let first_seq = allocate_numbers(db, tenant_id, i64::try_from(n)?).await?;
-        let mut order_rows = Vec::with_capacity(usize::try_from(n)?);
-        let mut item_rows: Vec<(i64, order_item::ActiveModel)> = Vec::new();
-        for k in 0..n {
-            let index = done + k;
-            let seq = first_seq + i64::try_from(k)?;
-            let created_at = start
-                + Duration::seconds(
-                    span_secs * i64::try_from(index)? / i64::try_from(orders.max(1))?,
-                )
-                + Duration::milliseconds(i64::try_from(rng.below(1000))?);
-            let (currency_id, exponent, code) = *rng.pick(&currency_of);
-            let item_count = 1 + rng.below(6);
-            let mut item_totals_list = Vec::new();
-            for position in 0..item_count {
-                let (sku, name, base) = *rng.pick(PRODUCTS);
-                let quantity = 1 + i64::try_from(rng.below(4))?;
-                let unit_price = Amount(price_in(base, code));
-                let discount = if rng.below(4) == 0 {
-                    Amount(
-                        unit_price.0 / 10 / 10_i64.pow(4 - u32::try_from(exponent)?)
-                            * 10_i64.pow(4 - u32::try_from(exponent)?),
-                    )
-                } else {
-                    Amount::ZERO
-                };
-                let totals = item_totals(ItemAmounts {
-                    quantity,
-                    unit_price,
-                    discount,
-                    tax: Amount::ZERO,
-                })?;
-                item_totals_list.push(totals);
-                item_rows.push((
-                    seq,
-                    order_item::ActiveModel {
-                        tenant_id: Set(tenant_id),
-                        position: Set(i32::try_from(position)?),
-                        sku: Set(sku.to_owned()),
-                        name: Set(name.to_owned()),
-                        barcode: Set(None),
-                        quantity: Set(i32::try_from(quantity)?),
-                        unit_price: Set(unit_price.0),
-                        subtotal: Set(totals.subtotal.0),
-                        discount_total: Set(totals.discount_total.0),
-                        tax_total: Set(totals.tax_total.0),
-                        total: Set(totals.total.0),
-                        metadata: Set(None),
-                        created_at: Set(created_at),
-                        updated_at: Set(created_at),
-                        ..Default::default()
-                    },
-                ));
-            }
-            let shipping = Amount(price_in(4_9900, code));
-            let totals = order_totals(&item_totals_list, Amount::ZERO, shipping, Amount::ZERO)?;
-            let (status, payment_status, fulfillment_status) = *rng.pick(STATUSES);
-            order_rows.push(order::ActiveModel {
-                tenant_id: Set(tenant_id),
-                number: Set(format_number(seq)),
-                number_seq: Set(seq),
-                reference: Set(Some(format!("REF-{index:08}"))),
-                external_id: Set(None),
-                description: Set(None),
-                source: Set(*rng.pick(&[
-                    OrderSource::Ecommerce,
-                    OrderSource::Ecommerce,
-                    OrderSource::Manual,
-                    OrderSource::Portal,
-                ])),
-                locale: Set(Some("en-US".to_owned())),
-                payment_reference: Set(None),
-                idempotency_key: Set(None),
-                idempotency_hash: Set(None),
-                status: Set(status),
-                payment_status: Set(payment_status),
-                fulfillment_status: Set(fulfillment_status),
-                delivery_method: Set(None),
-                shipping_method: Set(None),
-                channel_id: Set(*rng.pick(&channels)),
-                currency_id: Set(currency_id),
-                customer_id: Set(*rng.pick(&customers)),
-                subtotal: Set(totals.subtotal.0),
-                order_discount: Set(0),
-                order_tax: Set(0),
-                discount_total: Set(totals.discount_total.0),
-                shipping_total: Set(totals.shipping_total.0),
-                tax_total: Set(totals.tax_total.0),
-                total: Set(totals.total.0),
-                billing_address: Set(None),
-                shipping_address: Set(None),
-                metadata: Set(None),
-                created_at: Set(created_at),
-                updated_at: Set(created_at),
-                archived_at: Set(None),
-                version: Set(1),
-                ..Default::default()
-            });
-        }
+        let (order_rows, item_rows) = plan.batch(&mut rng, done, n, first_seq)?;
         let txn = db.begin().await?;
-        for chunk in order_rows.chunks(ORDERS_PER_INSERT) {
-            order::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        let last_seq = first_seq + i64::try_from(n)? - 1;
-        let ids: HashMap<i64, i64> = order::Entity::find()
-            .filter(order::Column::TenantId.eq(tenant_id))
-            .filter(order::Column::NumberSeq.between(first_seq, last_seq))
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|o| (o.number_seq, o.id))
-            .collect();
-        let items: Vec<order_item::ActiveModel> = item_rows
-            .into_iter()
-            .filter_map(|(seq, mut item)| {
-                item.order_id = Set(*ids.get(&seq)?);
-                Some(item)
-            })
-            .collect();
-        summary.items += items.len() as u64;
-        for chunk in items.chunks(ITEMS_PER_INSERT) {
-            order_item::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await?;
-        }
+        summary.items += insert_batch(&txn, tenant_id, &order_rows, &item_rows).await?;
         txn.commit().await?;
         done += n;
         summary.orders += n;
