@@ -11,8 +11,8 @@ use crate::helpers::{create_channel, create_customer, data, spawn_app, written, 
 use crate::statements::statements;
 
 /// Most statements one `createOrders` call may run, whatever its size: the
-/// API key, channels, customers, references, numbers, orders (insert and
-/// read back), items and events, with a small margin.
+/// API key (when it is not trusted already), channels, customers,
+/// references, numbers, orders (insert and read back), items and events.
 const MOST_STATEMENTS: u64 = 10;
 
 const CHANNELS: [&str; 4] = ["web-eu", "web-us", "marketplace", "pos-berlin"];
@@ -114,9 +114,10 @@ async fn create_orders_with_100_inputs_runs_the_statements_of_10(backend: Backen
             "numbers in input order"
         );
     }
-    assert_eq!(
-        hundred_spent, ten_spent,
-        "statements grow with the batch size"
+    // One more at most: the API key read again when its trust has run out.
+    assert!(
+        hundred_spent <= ten_spent + 1,
+        "statements grow with the batch size: {ten_spent} for 10 inputs, {hundred_spent} for 100"
     );
     assert!(
         hundred_spent <= MOST_STATEMENTS,
