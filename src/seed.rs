@@ -3,6 +3,11 @@
 //!
 //! The same `--orders N` on an empty tenant always produces the same rows
 //! (apart from ids and numbers when the tenant already has orders).
+//!
+//! A batch is one INSERT statement on PostgreSQL and a few on SQLite. On
+//! PostgreSQL two batches are written at once, on two connections, with their
+//! ids taken from the sequences beforehand in batch order: the rows, ids
+//! included, are those that one batch after another would give.
 
 use std::collections::HashMap;
 
@@ -16,6 +21,7 @@ use sea_orm::{
     DbErr, EntityTrait, QueryFilter, QueryResult, Statement, TransactionTrait,
 };
 use serde_json::{json, Value};
+use tokio::task::JoinSet;
 
 use crate::config::SeedArgs;
 use crate::domain::money::Amount;
@@ -250,19 +256,19 @@ struct ItemRow {
     created_at: DateTime<Utc>,
 }
 
+/// Orders drawn together, by number, and their items.
+struct Batch {
+    orders: Vec<OrderRow>,
+    items: Vec<ItemRow>,
+}
+
 type SeedError = Box<dyn std::error::Error + Send + Sync>;
 
 impl Plan<'_> {
     /// Draws orders `done..done + n`, numbered from `first_seq`, with their
     /// items in position order. The draws come in a fixed order: changing it
     /// changes every seeded row after it.
-    fn batch(
-        &self,
-        rng: &mut Rng,
-        done: u64,
-        n: u64,
-        first_seq: i64,
-    ) -> Result<(Vec<OrderRow>, Vec<ItemRow>), SeedError> {
+    fn batch(&self, rng: &mut Rng, done: u64, n: u64, first_seq: i64) -> Result<Batch, SeedError> {
         let mut orders = Vec::with_capacity(usize::try_from(n)?);
         let mut items = Vec::with_capacity(usize::try_from(n)?.saturating_mul(4));
         for k in 0..n {
@@ -331,7 +337,7 @@ impl Plan<'_> {
                 totals,
             });
         }
-        Ok((orders, items))
+        Ok(Batch { orders, items })
     }
 }
 
@@ -385,83 +391,106 @@ fn column_mismatch(err: sea_orm::sea_query::error::Error) -> DbErr {
     DbErr::Custom(err.to_string())
 }
 
-/// Writes a batch of orders and their items, in input order: ids follow
-/// numbers, and item positions. Returns how many items were written.
-async fn insert_batch<C: ConnectionTrait>(
-    txn: &C,
-    tenant_id: i64,
-    orders: &[OrderRow],
-    items: &[ItemRow],
-) -> Result<u64, DbErr> {
-    if txn.get_database_backend() == DbBackend::Postgres {
-        let written = txn
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                PG_INSERT_BATCH,
-                [
-                    tenant_id.into(),
-                    orders_json(orders).to_string().into(),
-                    items_json(items).to_string().into(),
-                ],
-            ))
-            .await?
-            .rows_affected();
-        if written != items.len() as u64 {
-            return Err(DbErr::Custom(format!(
-                "{written} of {} items written",
-                items.len()
-            )));
-        }
-    } else {
-        let mut ids = HashMap::with_capacity(orders.len());
-        for row in insert_orders_in_values(txn, tenant_id, orders).await? {
-            ids.insert(
-                row.try_get::<i64>("", "number_seq")?,
-                row.try_get::<i64>("", "id")?,
-            );
-        }
-        insert_items_in_values(txn, tenant_id, items, &ids).await?;
-    }
-    Ok(items.len() as u64)
+/// Batches written at once on PostgreSQL, each in a transaction on its own
+/// connection: the server checks the foreign keys and fills the indexes of
+/// one while it receives the next.
+const PG_BATCHES_IN_FLIGHT: usize = 2;
+
+/// Order and item ids for a batch, taken in order from the identity
+/// sequences before it is written (so batches may be written at once and the
+/// ids still follow numbers and positions, as one batch after another would
+/// have them).
+struct Ids {
+    orders: Vec<i64>,
+    items: Vec<i64>,
 }
 
-/// PostgreSQL: a whole batch in one statement whatever its size, the orders
-/// and the items each as one JSON parameter that `json_to_recordset` unpacks
-/// in array order (the ids follow it; items are joined to their order by
-/// number and kept in their order). The text never changes, so it is parsed
-/// and prepared once, and a batch costs one round trip.
+/// PostgreSQL: `$1` order ids and `$2` item ids, as JSON arrays.
+const PG_RESERVE_IDS: &str = "SELECT \
+    (SELECT json_agg(nextval(pg_get_serial_sequence('orders', 'id'))) \
+        FROM generate_series(1, $1))::text AS orders, \
+    (SELECT json_agg(nextval(pg_get_serial_sequence('order_items', 'id'))) \
+        FROM generate_series(1, $2))::text AS items";
+
+async fn reserve_ids(db: &DatabaseConnection, batch: &Batch) -> Result<Ids, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            PG_RESERVE_IDS,
+            [
+                i64::try_from(batch.orders.len()).unwrap_or(i64::MAX).into(),
+                i64::try_from(batch.items.len()).unwrap_or(i64::MAX).into(),
+            ],
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("ids".to_owned()))?;
+    let ids = |column: &str, wanted: usize| -> Result<Vec<i64>, DbErr> {
+        let text: String = row.try_get("", column)?;
+        let mut ids: Vec<i64> =
+            serde_json::from_str(&text).map_err(|err| DbErr::Custom(err.to_string()))?;
+        if ids.len() != wanted {
+            return Err(DbErr::Custom(format!(
+                "{} {column} ids for {wanted}",
+                ids.len()
+            )));
+        }
+        ids.sort_unstable();
+        Ok(ids)
+    };
+    Ok(Ids {
+        orders: ids("orders", batch.orders.len())?,
+        items: ids("items", batch.items.len())?,
+    })
+}
+
+/// PostgreSQL: a whole batch in one statement, whatever its size, the orders
+/// and the items each as one JSON parameter unpacked by `json_to_recordset`.
+/// The text never changes, so it is parsed and prepared once, and a batch
+/// costs one round trip.
 const PG_INSERT_BATCH: &str = "\
 WITH new_orders AS ( \
-    INSERT INTO orders (tenant_id, number, number_seq, reference, source, locale, status, \
+    INSERT INTO orders (id, tenant_id, number, number_seq, reference, source, locale, status, \
         payment_status, fulfillment_status, channel_id, currency_id, customer_id, subtotal, \
         order_discount, order_tax, discount_total, shipping_total, tax_total, total, \
         created_at, updated_at, version) \
-    SELECT $1, o.number, o.number_seq, o.reference, o.source, 'en-US', o.status, \
+    SELECT o.id, $1, o.number, o.number_seq, o.reference, o.source, 'en-US', o.status, \
         o.payment_status, o.fulfillment_status, o.channel_id, o.currency_id, o.customer_id, \
         o.subtotal, 0, 0, o.discount_total, o.shipping_total, o.tax_total, o.total, \
         o.created_at, o.created_at, 1 \
-    FROM json_to_recordset($2::json) AS o(number text, number_seq bigint, reference text, \
-        source text, status text, payment_status text, fulfillment_status text, \
-        channel_id bigint, currency_id bigint, customer_id bigint, subtotal bigint, \
-        discount_total bigint, shipping_total bigint, tax_total bigint, total bigint, \
-        created_at timestamptz) \
-    RETURNING id, number_seq) \
-INSERT INTO order_items (tenant_id, order_id, position, sku, name, quantity, unit_price, \
+    FROM json_to_recordset($2::json) AS o(id bigint, number text, number_seq bigint, \
+        reference text, source text, status text, payment_status text, \
+        fulfillment_status text, channel_id bigint, currency_id bigint, customer_id bigint, \
+        subtotal bigint, discount_total bigint, shipping_total bigint, tax_total bigint, \
+        total bigint, created_at timestamptz)) \
+INSERT INTO order_items (id, tenant_id, order_id, position, sku, name, quantity, unit_price, \
     subtotal, discount_total, tax_total, total, created_at, updated_at) \
-SELECT $1, n.id, i.position, i.sku, i.name, i.quantity, i.unit_price, i.subtotal, \
-    i.discount_total, i.tax_total, i.total, i.created_at, i.created_at \
-FROM json_to_recordset($3::json) AS i(line bigint, number_seq bigint, position integer, \
+SELECT i.id, $1, i.order_id, i.position, i.sku, i.name, i.quantity, i.unit_price, \
+    i.subtotal, i.discount_total, i.tax_total, i.total, i.created_at, i.created_at \
+FROM json_to_recordset($3::json) AS i(id bigint, order_id bigint, position integer, \
     sku text, name text, quantity integer, unit_price bigint, subtotal bigint, \
-    discount_total bigint, tax_total bigint, total bigint, created_at timestamptz) \
-JOIN new_orders n ON n.number_seq = i.number_seq \
-ORDER BY i.line";
+    discount_total bigint, tax_total bigint, total bigint, created_at timestamptz)";
 
-/// The orders as `PG_INSERT_BATCH` reads them.
-fn orders_json(orders: &[OrderRow]) -> Value {
-    orders
+/// PostgreSQL: writes a batch with the ids taken for it, in a transaction of
+/// its own; returns how many items were written.
+async fn write_batch_pg(
+    db: DatabaseConnection,
+    tenant_id: i64,
+    batch: Batch,
+    ids: Ids,
+) -> Result<u64, DbErr> {
+    let order_ids: HashMap<i64, i64> = batch
+        .orders
         .iter()
-        .map(|o| {
+        .zip(&ids.orders)
+        .map(|(o, id)| (o.seq, *id))
+        .collect();
+    let orders: Value = batch
+        .orders
+        .iter()
+        .zip(&ids.orders)
+        .map(|(o, id)| {
             json!({
+                "id": id,
                 "number": format_number(o.seq),
                 "number_seq": o.seq,
                 "reference": format!("REF-{:08}", o.index),
@@ -480,18 +509,15 @@ fn orders_json(orders: &[OrderRow]) -> Value {
                 "created_at": timestamp(o.created_at),
             })
         })
-        .collect()
-}
-
-/// The items as `PG_INSERT_BATCH` reads them.
-fn items_json(items: &[ItemRow]) -> Value {
-    items
+        .collect();
+    let items = batch
+        .items
         .iter()
-        .enumerate()
-        .map(|(line, i)| {
-            json!({
-                "line": line,
-                "number_seq": i.seq,
+        .zip(&ids.items)
+        .map(|(i, id)| {
+            Ok(json!({
+                "id": id,
+                "order_id": order_id(&order_ids, i)?,
                 "position": i.position,
                 "sku": i.sku,
                 "name": i.name,
@@ -502,9 +528,49 @@ fn items_json(items: &[ItemRow]) -> Value {
                 "tax_total": i.totals.tax_total.0,
                 "total": i.totals.total.0,
                 "created_at": timestamp(i.created_at),
-            })
+            }))
         })
-        .collect()
+        .collect::<Result<Value, DbErr>>()?;
+    let txn = db.begin().await?;
+    let written = txn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            PG_INSERT_BATCH,
+            [
+                tenant_id.into(),
+                orders.to_string().into(),
+                items.to_string().into(),
+            ],
+        ))
+        .await?
+        .rows_affected();
+    txn.commit().await?;
+    Ok(written)
+}
+
+/// The id of an item's order, from the order ids of its batch by number.
+fn order_id(ids: &HashMap<i64, i64>, item: &ItemRow) -> Result<i64, DbErr> {
+    ids.get(&item.seq)
+        .copied()
+        .ok_or_else(|| DbErr::RecordNotFound(format!("order {} of the batch", item.seq)))
+}
+
+/// SQLite: writes a batch in `txn`, in input order (ids follow numbers and
+/// positions); returns how many items were written.
+async fn write_batch_sqlite<C: ConnectionTrait>(
+    txn: &C,
+    tenant_id: i64,
+    batch: &Batch,
+) -> Result<u64, DbErr> {
+    let mut ids = HashMap::with_capacity(batch.orders.len());
+    for row in insert_orders_in_values(txn, tenant_id, &batch.orders).await? {
+        ids.insert(
+            row.try_get::<i64>("", "number_seq")?,
+            row.try_get::<i64>("", "id")?,
+        );
+    }
+    insert_items_in_values(txn, tenant_id, &batch.items, &ids).await?;
+    Ok(batch.items.len() as u64)
 }
 
 /// A timestamp as PostgreSQL reads it back exactly (microseconds, UTC).
@@ -573,9 +639,7 @@ async fn insert_items_in_values<C: ConnectionTrait>(
             insert
                 .values([
                     Expr::val(tenant_id),
-                    Expr::val(*ids.get(&i.seq).ok_or_else(|| {
-                        DbErr::RecordNotFound(format!("order {} just created", i.seq))
-                    })?),
+                    Expr::val(order_id(ids, i)?),
                     Expr::val(i.position),
                     Expr::val(i.sku),
                     Expr::val(i.name),
@@ -670,17 +734,58 @@ pub async fn seed(
         customers: customers.len() as u64,
         ..Summary::default()
     };
+    let postgres = db.get_database_backend() == DbBackend::Postgres;
+    // Each batch in flight holds a connection; the next is numbered on another.
+    let in_flight = if postgres {
+        let connections = db
+            .get_postgres_connection_pool()
+            .options()
+            .get_max_connections();
+        usize::try_from(connections)
+            .unwrap_or(1)
+            .saturating_sub(1)
+            .min(PG_BATCHES_IN_FLIGHT)
+    } else {
+        0
+    };
+    let mut writing: JoinSet<Result<(u64, u64), DbErr>> = JoinSet::new();
+    let written = |summary: &mut Summary, (orders, items): (u64, u64)| {
+        summary.orders += orders;
+        summary.items += items;
+        bar.inc(orders);
+    };
     let mut done = 0_u64;
     while done < orders {
         let n = batch_size.min(orders - done);
         let first_seq = allocate_numbers(db, tenant_id, i64::try_from(n)?).await?;
-        let (order_rows, item_rows) = plan.batch(&mut rng, done, n, first_seq)?;
-        let txn = db.begin().await?;
-        summary.items += insert_batch(&txn, tenant_id, &order_rows, &item_rows).await?;
-        txn.commit().await?;
+        let batch = plan.batch(&mut rng, done, n, first_seq)?;
+        if postgres {
+            let ids = reserve_ids(db, &batch).await?;
+            if in_flight == 0 {
+                let items = write_batch_pg(db.clone(), tenant_id, batch, ids).await?;
+                written(&mut summary, (n, items));
+            } else {
+                if writing.len() >= in_flight {
+                    if let Some(result) = writing.join_next().await {
+                        written(&mut summary, result??);
+                    }
+                }
+                let db = db.clone();
+                writing.spawn(async move {
+                    let items = write_batch_pg(db, tenant_id, batch, ids).await?;
+                    Ok((n, items))
+                });
+            }
+        } else {
+            let txn = db.begin().await?;
+            let items = write_batch_sqlite(&txn, tenant_id, &batch).await?;
+            txn.commit().await?;
+            written(&mut summary, (n, items));
+        }
         done += n;
-        summary.orders += n;
-        bar.inc(n);
+    }
+    while let Some(result) = writing.join_next().await {
+        written(&mut summary, result??);
     }
     bar.finish_and_clear();
     Ok(summary)

@@ -217,6 +217,28 @@ async fn seeding_another_tenant_of_the_same_database_gives_the_same_orders(backe
     assert_eq!(first, fingerprint(&app.db, "second").await);
 }
 
+async fn ids_follow_numbers_and_positions_with_batches_written_at_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+
+    ordergraph::seed::seed(&app.db, TENANT, 60, 7, false)
+        .await
+        .expect("seeded");
+
+    let tenant_id = tenant_id(&app.db, TENANT).await;
+    let orders = orders_with_items(&app.db, tenant_id).await;
+    let order_ids: Vec<i64> = orders.iter().map(|(o, _)| o.id).collect();
+    let item_ids: Vec<i64> = orders
+        .iter()
+        .flat_map(|(_, items)| items.iter().map(|i| i.id))
+        .collect();
+    for (what, ids) in [("order", &order_ids), ("item", &item_ids)] {
+        assert!(
+            ids.windows(2).all(|w| w[1] == w[0] + 1),
+            "{what} ids not consecutive in number and position order: {ids:?}"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeding_sqlite_and_postgresql_gives_the_same_orders() {
     let sqlite = spawn_app(Backend::Sqlite).await;
@@ -292,4 +314,5 @@ both_backends!(
     every_seeded_total_equals_a_recomputation_from_its_items,
     seeding_another_tenant_of_the_same_database_gives_the_same_orders,
     the_seed_command_exits_0_and_prints_a_summary,
+    ids_follow_numbers_and_positions_with_batches_written_at_once,
 );
