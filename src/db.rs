@@ -111,6 +111,43 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     txn.commit().await
 }
 
+/// Refreshes the planner's statistics (`ANALYZE`; on SQLite with a row
+/// limit per index so that it takes about a second at most).
+pub async fn analyze(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if !is_postgres(db) {
+        db.execute_unprepared("PRAGMA analysis_limit = 2000")
+            .await?;
+    }
+    db.execute_unprepared("ANALYZE").await?;
+    Ok(())
+}
+
+/// On SQLite, gathers planner statistics when the database has none
+/// (`sqlite_stat1` missing: the server never ran ANALYZE on it), then lets
+/// SQLite refresh stale ones (`PRAGMA optimize`). Without statistics SQLite
+/// picks an index by guesswork: a filtered list on 100,000 orders took 184 ms
+/// instead of 0.2 ms. PostgreSQL's autovacuum keeps its own statistics.
+pub async fn ensure_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if is_postgres(db) {
+        return Ok(());
+    }
+    let has_stats = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT count(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'",
+        ))
+        .await?
+        .map(|row| row.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0)
+        > 0;
+    if !has_stats {
+        analyze(db).await?;
+    }
+    db.execute_unprepared("PRAGMA optimize").await?;
+    Ok(())
+}
+
 /// `true` for PostgreSQL, where some statements differ.
 pub fn is_postgres(db: &DatabaseConnection) -> bool {
     db.get_database_backend() == DbBackend::Postgres

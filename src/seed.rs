@@ -787,6 +787,10 @@ pub async fn seed(
     while let Some(result) = writing.join_next().await {
         written(&mut summary, result??);
     }
+    // Planner statistics for the rows just written: without them SQLite
+    // walks the total index for a filtered, date-ordered list (184 ms instead
+    // of 0.2 ms on 100,000 orders).
+    db::analyze(db).await?;
     bar.finish_and_clear();
     Ok(summary)
 }

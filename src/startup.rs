@@ -79,6 +79,7 @@ impl App {
         let recorder = metrics.clone();
         db.set_metric_callback(move |info| recorder.record_statement(info));
         db::migrate(&db).await?;
+        db::ensure_statistics(&db).await?;
         let demo_key = if settings.no_demo_key {
             None
         } else {

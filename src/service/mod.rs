@@ -149,11 +149,13 @@ pub fn is_unavailable(err: &DbErr) -> bool {
             if let sqlx::Error::Database(db_err) = &**inner {
                 let code = db_err.code();
                 let code = code.as_deref().unwrap_or_default();
-                // SQLITE_FULL: the disk (or max_page_count) is full.
+                // SQLITE_FULL (13): the disk (or max_page_count) is full.
                 // PostgreSQL: connection exceptions (08…), the server shutting
                 // down or terminating the connection (57P01–57P03; not 57014,
                 // a cancelled statement), the database gone (3D000).
-                return code == "13"
+                // SQLITE_BUSY and SQLITE_LOCKED (and their extended codes):
+                // another writer held the database past the busy timeout.
+                return matches!(code, "13" | "5" | "6" | "261" | "262" | "517")
                     || code.starts_with("08")
                     || code.starts_with("57P")
                     || code == "3D000";
