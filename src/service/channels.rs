@@ -242,11 +242,13 @@ pub async fn by_ids(
     tenant_id: i64,
     ids: &[i64],
 ) -> Result<Vec<channel::Model>, DbErr> {
-    channel::Entity::find()
-        .filter(channel::Column::TenantId.eq(tenant_id))
-        .filter(channel::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await
+    super::rows::all(
+        db,
+        channel::Entity::find()
+            .filter(channel::Column::TenantId.eq(tenant_id))
+            .filter(channel::Column::Id.is_in(ids.iter().copied())),
+    )
+    .await
 }
 
 /// A window of the tenant's channels, by id, with the statement to count them all.

@@ -225,11 +225,13 @@ pub async fn by_ids(
     tenant_id: i64,
     ids: &[i64],
 ) -> Result<Vec<customer::Model>, DbErr> {
-    customer::Entity::find()
-        .filter(customer::Column::TenantId.eq(tenant_id))
-        .filter(customer::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await
+    super::rows::all(
+        db,
+        customer::Entity::find()
+            .filter(customer::Column::TenantId.eq(tenant_id))
+            .filter(customer::Column::Id.is_in(ids.iter().copied())),
+    )
+    .await
 }
 
 /// Customers of the tenant with one of these ids or one of these lower-cased

@@ -10,6 +10,7 @@ pub mod order_update;
 pub mod order_write;
 pub mod orders;
 pub mod page;
+pub mod rows;
 
 use sea_orm::sqlx;
 use sea_orm::{DbErr, RuntimeErr};

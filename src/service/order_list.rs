@@ -514,6 +514,6 @@ pub async fn list(
     }
     let id_descending = sorts.first().is_some_and(|s| s.descending);
     select = select.order_by(order::Column::Id, flip(id_descending));
-    let mut rows = select.limit(window.limit + 1).all(db).await?;
+    let mut rows = super::rows::all(db, select.limit(window.limit + 1)).await?;
     Ok((finish(&mut rows, window), count))
 }

@@ -44,10 +44,11 @@ pub async fn by_id(
     tenant_id: i64,
     id: i64,
 ) -> Result<Option<order::Model>, DbErr> {
-    order::Entity::find_by_id(id)
-        .filter(order::Column::TenantId.eq(tenant_id))
-        .one(db)
-        .await
+    super::rows::one(
+        db,
+        order::Entity::find_by_id(id).filter(order::Column::TenantId.eq(tenant_id)),
+    )
+    .await
 }
 
 /// An order of the tenant by number.
@@ -56,11 +57,13 @@ pub async fn by_number(
     tenant_id: i64,
     number: &str,
 ) -> Result<Option<order::Model>, DbErr> {
-    order::Entity::find()
-        .filter(order::Column::TenantId.eq(tenant_id))
-        .filter(order::Column::Number.eq(number))
-        .one(db)
-        .await
+    super::rows::one(
+        db,
+        order::Entity::find()
+            .filter(order::Column::TenantId.eq(tenant_id))
+            .filter(order::Column::Number.eq(number)),
+    )
+    .await
 }
 
 /// An order of the tenant by the client's reference.
@@ -69,11 +72,13 @@ pub async fn by_reference(
     tenant_id: i64,
     reference: &str,
 ) -> Result<Option<order::Model>, DbErr> {
-    order::Entity::find()
-        .filter(order::Column::TenantId.eq(tenant_id))
-        .filter(order::Column::Reference.eq(reference))
-        .one(db)
-        .await
+    super::rows::one(
+        db,
+        order::Entity::find()
+            .filter(order::Column::TenantId.eq(tenant_id))
+            .filter(order::Column::Reference.eq(reference)),
+    )
+    .await
 }
 
 /// Orders of the tenant by id, in no particular order.
@@ -82,11 +87,13 @@ pub async fn by_ids(
     tenant_id: i64,
     ids: &[i64],
 ) -> Result<Vec<order::Model>, DbErr> {
-    order::Entity::find()
-        .filter(order::Column::TenantId.eq(tenant_id))
-        .filter(order::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await
+    super::rows::all(
+        db,
+        order::Entity::find()
+            .filter(order::Column::TenantId.eq(tenant_id))
+            .filter(order::Column::Id.is_in(ids.iter().copied())),
+    )
+    .await
 }
 
 /// Items of the tenant's orders, by order then position.
@@ -95,13 +102,15 @@ pub async fn items_of(
     tenant_id: i64,
     order_ids: &[i64],
 ) -> Result<Vec<order_item::Model>, DbErr> {
-    order_item::Entity::find()
-        .filter(order_item::Column::TenantId.eq(tenant_id))
-        .filter(order_item::Column::OrderId.is_in(order_ids.iter().copied()))
-        .order_by_asc(order_item::Column::OrderId)
-        .order_by_asc(order_item::Column::Position)
-        .all(db)
-        .await
+    super::rows::all(
+        db,
+        order_item::Entity::find()
+            .filter(order_item::Column::TenantId.eq(tenant_id))
+            .filter(order_item::Column::OrderId.is_in(order_ids.iter().copied()))
+            .order_by_asc(order_item::Column::OrderId)
+            .order_by_asc(order_item::Column::Position),
+    )
+    .await
 }
 
 /// Order items of the tenant by id.
@@ -110,11 +119,13 @@ pub async fn items_by_ids(
     tenant_id: i64,
     ids: &[i64],
 ) -> Result<Vec<order_item::Model>, DbErr> {
-    order_item::Entity::find()
-        .filter(order_item::Column::TenantId.eq(tenant_id))
-        .filter(order_item::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await
+    super::rows::all(
+        db,
+        order_item::Entity::find()
+            .filter(order_item::Column::TenantId.eq(tenant_id))
+            .filter(order_item::Column::Id.is_in(ids.iter().copied())),
+    )
+    .await
 }
 
 /// Events of the tenant's orders, oldest first.

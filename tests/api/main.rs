@@ -29,6 +29,7 @@ mod outage;
 mod pagination;
 mod processes;
 mod readme;
+mod rows;
 mod schema;
 mod seed;
 mod shutdown;

@@ -1,0 +1,110 @@
+//! The hot paths read orders, items, customers and channels by column
+//! position (`service::rows`): the same rows read that way and through
+//! SeaORM's derived reader are equal, NULLs and every filled column alike.
+
+use entity::{channel, customer, order, order_item};
+use ordergraph::service::rows;
+use sea_orm::{EntityTrait, QueryOrder};
+use serde_json::json;
+
+use crate::both_backends;
+use crate::helpers::{data, spawn_app, Backend};
+
+const CREATE: &str = r#"mutation($input: CreateOrderInput!) {
+  createOrder(input: $input) { order { id } userErrors { field code message } }
+}"#;
+
+both_backends!(rows_read_by_position_equal_seaorm_s);
+
+async fn rows_read_by_position_equal_seaorm_s(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let made = app
+        .graphql(
+            r#"mutation {
+              a: createChannel(input: { code: "web", name: "Web" }) { userErrors { code } }
+              b: createChannel(input: { code: "shop", name: "Shop", url: "https://shop.example",
+                                        connectorType: "shopify", connectorCode: "s-1" }) { userErrors { code } }
+            }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(data(&made)["a"]["userErrors"], json!([]));
+    assert_eq!(data(&made)["b"]["userErrors"], json!([]));
+    let address =
+        json!({ "firstName": "Ada", "line1": "1 Main St", "city": "Berlin", "countryCode": "DE" });
+    // Every optional column filled …
+    let full = json!({
+        "channel": "shop", "currency": "EUR",
+        "customer": { "create": { "email": "Ada@Example.com", "firstName": "Ada", "lastName": "L", "phone": "+49 30 1" } },
+        "reference": "R-1", "externalId": "X-1", "description": "gift", "source": "PORTAL",
+        "locale": "de-DE", "paymentReference": "pay_1", "shippingTotal": "4.90",
+        "discount": "1.00", "tax": "0.50",
+        "billingAddress": address, "shippingAddress": address,
+        "deliveryMethod": "EXPRESS", "shippingMethod": "DELIVERY",
+        "metadata": { "gift": true, "note": "ünïcode" },
+        "items": [
+            { "sku": "A", "name": "A", "quantity": 2, "unitPrice": "9.99", "discount": "0.50",
+              "tax": "1.00", "barcode": "4006381333931", "metadata": { "size": "M" } },
+            { "sku": "B", "name": "B", "quantity": 1, "unitPrice": "0.01" }
+        ]
+    });
+    // … and none.
+    let bare = json!({
+        "channel": "web", "currency": "USD",
+        "customer": { "create": { "email": "bob@example.com" } },
+        "items": [{ "sku": "C", "name": "C", "quantity": 1, "unitPrice": "1.00" }]
+    });
+    for input in [full, bare] {
+        let r = app.graphql(CREATE, json!({ "input": input })).await;
+        assert_eq!(data(&r)["createOrder"]["userErrors"], json!([]), "{r}");
+    }
+    // An archived order has `archived_at`.
+    let first = app
+        .graphql(
+            "{ orders(first: 1, sort: [{ field: NUMBER, direction: ASC }]) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let id = data(&first)["orders"]["nodes"][0]["id"].clone();
+    let archived = app
+        .graphql(
+            "mutation($id: ID!) { archiveOrder(id: $id) { userErrors { code } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(data(&archived)["archiveOrder"]["userErrors"], json!([]));
+
+    let db = &app.db;
+    let orders = order::Entity::find().order_by_asc(order::Column::Id);
+    let by_name = orders.clone().all(db).await.unwrap();
+    assert_eq!(by_name.len(), 2);
+    assert!(by_name
+        .iter()
+        .any(|o| o.archived_at.is_some() && o.metadata.is_some()));
+    assert!(by_name
+        .iter()
+        .any(|o| o.reference.is_none() && o.delivery_method.is_none()));
+    assert_eq!(rows::all(db, orders.clone()).await.unwrap(), by_name);
+    assert_eq!(
+        rows::one(db, orders).await.unwrap().as_ref(),
+        by_name.first()
+    );
+
+    let items = order_item::Entity::find().order_by_asc(order_item::Column::Id);
+    let by_name = items.clone().all(db).await.unwrap();
+    assert_eq!(by_name.len(), 3);
+    assert!(by_name
+        .iter()
+        .any(|i| i.barcode.is_some() && i.metadata.is_some()));
+    assert_eq!(rows::all(db, items).await.unwrap(), by_name);
+
+    let customers = customer::Entity::find().order_by_asc(customer::Column::Id);
+    let by_name = customers.clone().all(db).await.unwrap();
+    assert!(by_name.iter().any(|c| c.phone.is_some()) && by_name.iter().any(|c| c.phone.is_none()));
+    assert_eq!(rows::all(db, customers).await.unwrap(), by_name);
+
+    let channels = channel::Entity::find().order_by_asc(channel::Column::Id);
+    let by_name = channels.clone().all(db).await.unwrap();
+    assert!(by_name.iter().any(|c| c.url.is_some()) && by_name.iter().any(|c| c.url.is_none()));
+    assert_eq!(rows::all(db, channels).await.unwrap(), by_name);
+}
