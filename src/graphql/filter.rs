@@ -270,7 +270,7 @@ pub async fn list_orders(
     sort: Option<Vec<OrderSort>>,
     scope: Option<ServiceFilter>,
 ) -> async_graphql::Result<super::pagination::OrderConnection> {
-    use super::pagination::{Counter, OrderConnection, OrderEdge};
+    use super::pagination::{Counter, Cursor, OrderConnection, OrderEdge};
     use super::types::{cursors, request};
     use crate::service::order_list::{key_value, list, DEFAULT_SORT};
 
@@ -320,11 +320,12 @@ pub async fn list_orders(
         db: req.db.clone(),
         statement,
     };
+    let scope = std::sync::Arc::<str>::from(scope);
     Ok(OrderConnection::build(page, &window, counter, |m| {
         let mut key: Vec<i64> = sorts.iter().map(|s| key_value(&m, s.field)).collect();
         key.push(m.id);
         OrderEdge {
-            cursor: codec.encode(tenant, &scope, &serde_json::json!(key)),
+            cursor: Cursor::new(codec, tenant, scope.clone(), serde_json::json!(key)),
             node: m.into(),
         }
     }))

@@ -5,6 +5,8 @@
 //! keyed by the server's cursor key) binds it to the tenant and to the list's
 //! scope (which list, sort and filter). Anything else is `BAD_CURSOR`.
 
+use std::sync::Arc;
+
 use async_graphql::SimpleObject;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -27,7 +29,8 @@ const MAC_LEN: usize = 16;
 /// Signs and checks cursors with the server's key.
 #[derive(Clone)]
 pub struct CursorCodec {
-    key: [u8; 32],
+    /// HMAC-SHA256 with the key already absorbed, cloned for each cursor.
+    keyed: Hmac<Sha256>,
 }
 
 impl std::fmt::Debug for CursorCodec {
@@ -38,13 +41,14 @@ impl std::fmt::Debug for CursorCodec {
 
 impl CursorCodec {
     pub fn new(key: [u8; 32]) -> Self {
-        CursorCodec { key }
+        // A key of any length is accepted by HMAC; this cannot fail.
+        let keyed = <Hmac<Sha256> as Mac>::new_from_slice(&key)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        CursorCodec { keyed }
     }
 
     fn mac(&self, tenant_id: i64, scope: &str, payload: &[u8]) -> Hmac<Sha256> {
-        // A key of any length is accepted by HMAC; this cannot fail.
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key)
-            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        let mut mac = self.keyed.clone();
         mac.update(&tenant_id.to_be_bytes());
         mac.update(&(scope.len() as u64).to_be_bytes());
         mac.update(scope.as_bytes());
@@ -148,6 +152,43 @@ impl PageArgs {
     }
 }
 
+/// A row's cursor, signed only when a client reads it: a page of 50 edges
+/// shown as `nodes` with `pageInfo { endCursor }` signs one, not 50.
+#[derive(Clone)]
+pub struct Cursor {
+    codec: CursorCodec,
+    tenant_id: i64,
+    scope: Arc<str>,
+    values: serde_json::Value,
+}
+
+impl Cursor {
+    /// The cursor of the row with these sort values, in this tenant's list `scope`.
+    pub fn new(
+        codec: &CursorCodec,
+        tenant_id: i64,
+        scope: Arc<str>,
+        values: serde_json::Value,
+    ) -> Self {
+        Cursor {
+            codec: codec.clone(),
+            tenant_id,
+            scope,
+            values,
+        }
+    }
+
+    /// The cursor of the row with this id (lists sorted by id).
+    pub fn of_id(codec: &CursorCodec, tenant_id: i64, scope: Arc<str>, id: i64) -> Self {
+        Cursor::new(codec, tenant_id, scope, serde_json::json!([id]))
+    }
+
+    /// The signed text clients pass back as `after` or `before`.
+    pub fn signed(&self) -> String {
+        self.codec.encode(self.tenant_id, &self.scope, &self.values)
+    }
+}
+
 /// Relay page information.
 #[derive(SimpleObject, Clone, Debug, Default)]
 pub struct PageInfo {
@@ -179,7 +220,12 @@ impl Counter {
 }
 
 /// Relay page information of a window's rows.
-pub fn page_info<K>(has_more: bool, window: &Window<K>, cursors: &[&String]) -> PageInfo {
+pub fn page_info<K>(
+    has_more: bool,
+    window: &Window<K>,
+    first: Option<&Cursor>,
+    last: Option<&Cursor>,
+) -> PageInfo {
     let (has_next_page, has_previous_page) = if window.backward {
         (window.before.is_some(), has_more)
     } else {
@@ -188,8 +234,8 @@ pub fn page_info<K>(has_more: bool, window: &Window<K>, cursors: &[&String]) -> 
     PageInfo {
         has_next_page,
         has_previous_page,
-        start_cursor: cursors.first().map(|c| (*c).clone()),
-        end_cursor: cursors.last().map(|c| (*c).clone()),
+        start_cursor: first.map(Cursor::signed),
+        end_cursor: last.map(Cursor::signed),
     }
 }
 
@@ -197,12 +243,24 @@ pub fn page_info<K>(has_more: bool, window: &Window<K>, cursors: &[&String]) -> 
 macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ty, $what:literal) => {
         #[doc = concat!("An edge: a ", $what, " and the cursor that points at it.")]
-        #[derive(async_graphql::SimpleObject, Clone)]
+        #[derive(Clone)]
         pub struct $edge {
-            /// Pass as `after` or `before` to page from this node.
-            pub cursor: String,
-            /// The node.
+            pub cursor: $crate::graphql::pagination::Cursor,
             pub node: $node,
+        }
+
+        #[doc = concat!("An edge: a ", $what, " and the cursor that points at it.")]
+        #[async_graphql::Object]
+        impl $edge {
+            /// Pass as `after` or `before` to page from this node.
+            async fn cursor(&self) -> String {
+                self.cursor.signed()
+            }
+
+            /// The node.
+            async fn node(&self) -> &$node {
+                &self.node
+            }
         }
 
         #[doc = concat!("A page of ", $what, "s: Relay edges, plain nodes, page information and a count.")]
@@ -221,9 +279,12 @@ macro_rules! connection {
                 edge: impl FnMut(M) -> $edge,
             ) -> Self {
                 let edges: Vec<$edge> = page.rows.into_iter().map(edge).collect();
-                let cursors: Vec<&String> = edges.iter().map(|e| &e.cursor).collect();
-                let page_info =
-                    $crate::graphql::pagination::page_info(page.has_more, window, &cursors);
+                let page_info = $crate::graphql::pagination::page_info(
+                    page.has_more,
+                    window,
+                    edges.first().map(|e| &e.cursor),
+                    edges.last().map(|e| &e.cursor),
+                );
                 $connection { edges, page_info, counter }
             }
         }
@@ -248,7 +309,8 @@ macro_rules! connection {
 
             /// Rows in the whole list (all pages), counted only when asked for.
             async fn total_count(&self) -> async_graphql::Result<i64> {
-                self.counter.count().await
+                // Boxed: see `types::load`.
+                Box::pin(self.counter.count()).await
             }
         }
     };

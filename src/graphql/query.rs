@@ -9,8 +9,8 @@ use super::ids::{decode, decode_as, Kind};
 use super::inputs::CustomerFilter;
 use super::loaders::{ChannelId, CustomerId, OrderId};
 use super::pagination::{
-    ChannelConnection, ChannelEdge, Counter, CurrencyConnection, CurrencyEdge, CustomerConnection,
-    CustomerEdge, OrderConnection, PageArgs,
+    ChannelConnection, ChannelEdge, Counter, CurrencyConnection, CurrencyEdge, Cursor,
+    CustomerConnection, CustomerEdge, OrderConnection, PageArgs,
 };
 use super::types::{currencies, cursors, loaders, request, Customer, Node, Order, OrderItem};
 use crate::service;
@@ -120,9 +120,10 @@ impl QueryRoot {
             db: req.db.clone(),
             statement,
         };
+        let scope = std::sync::Arc::<str>::from(scope);
         Ok(CurrencyConnection::build(page, &window, counter, |m| {
             CurrencyEdge {
-                cursor: codec.encode_id(tenant, scope, m.id),
+                cursor: Cursor::of_id(codec, tenant, scope.clone(), m.id),
                 node: m.into(),
             }
         }))
@@ -158,9 +159,10 @@ impl QueryRoot {
             db: req.db.clone(),
             statement,
         };
+        let scope = std::sync::Arc::<str>::from(scope);
         Ok(ChannelConnection::build(page, &window, counter, |m| {
             ChannelEdge {
-                cursor: codec.encode_id(tenant, scope, m.id),
+                cursor: Cursor::of_id(codec, tenant, scope.clone(), m.id),
                 node: m.into(),
             }
         }))
@@ -210,9 +212,10 @@ impl QueryRoot {
             db: req.db.clone(),
             statement,
         };
+        let scope = std::sync::Arc::<str>::from(scope);
         Ok(CustomerConnection::build(page, &window, counter, |m| {
             CustomerEdge {
-                cursor: codec.encode_id(tenant, &scope, m.id),
+                cursor: Cursor::of_id(codec, tenant, scope.clone(), m.id),
                 node: m.into(),
             }
         }))

@@ -19,7 +19,7 @@ impl From<channel::Model> for Channel {
 }
 
 /// A sales channel of the tenant: a web shop, a marketplace, a point of sale.
-#[Object]
+#[Object(serial)]
 impl Channel {
     /// Global ID.
     pub async fn id(&self) -> ID {
@@ -88,6 +88,7 @@ impl Channel {
             channel_ids: Some(vec![id]),
             ..Default::default()
         };
-        list_orders(ctx, args, filter, sort, Some(scope)).await
+        // Boxed: see `types::load`.
+        Box::pin(list_orders(ctx, args, filter, sort, Some(scope))).await
     }
 }

@@ -16,7 +16,7 @@ impl From<currency::Model> for Currency {
 }
 
 /// An ISO 4217 currency (reference data shared by every tenant).
-#[Object]
+#[Object(serial)]
 impl Currency {
     /// Global ID.
     pub async fn id(&self) -> ID {

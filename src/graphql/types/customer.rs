@@ -19,7 +19,7 @@ impl From<customer::Model> for Customer {
 }
 
 /// A customer of the tenant; the email is unique per tenant, compared case-insensitively.
-#[Object]
+#[Object(serial)]
 impl Customer {
     /// Global ID.
     pub async fn id(&self) -> ID {
@@ -83,6 +83,7 @@ impl Customer {
             customer_ids: Some(vec![id]),
             ..Default::default()
         };
-        list_orders(ctx, args, filter, sort, Some(scope)).await
+        // Boxed: see `types::load`.
+        Box::pin(list_orders(ctx, args, filter, sort, Some(scope))).await
     }
 }

@@ -48,3 +48,28 @@ pub fn cursors<'a>(ctx: &Context<'a>) -> Result<&'a CursorCodec, AppError> {
     ctx.data::<CursorCodec>()
         .map_err(|_| AppError::Internal("cursor codec missing".to_owned()))
 }
+
+/// One value through this request's loaders.
+///
+/// The load is boxed on purpose. async-graphql resolves each selected field
+/// in a freshly allocated future as large as the type's largest field
+/// resolver, copied there from the stack; a resolver that awaited a load (or
+/// a list query) inline made every field of its type pay for that state: on
+/// a page of 50 orders, a third of the instructions went to those copies and
+/// allocations (callgrind, bench/RESULTS.md). Boxed, only the field that
+/// loads pays, and only for its own future.
+pub async fn load<K>(
+    ctx: &Context<'_>,
+    key: K,
+) -> Result<
+    Option<<super::loaders::TenantLoader as async_graphql::dataloader::Loader<K>>::Value>,
+    AppError,
+>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    super::loaders::TenantLoader:
+        async_graphql::dataloader::Loader<K, Error = std::sync::Arc<sea_orm::DbErr>>,
+{
+    let loaders = loaders(ctx)?;
+    Ok(Box::pin(loaders.load_one(key)).await?)
+}

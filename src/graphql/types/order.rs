@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::{order, order_item};
 
 use super::{
-    currencies, loaders, Address, Channel, Currency, Customer, DeliveryMethod, FulfillmentStatus,
+    currencies, load, Address, Channel, Currency, Customer, DeliveryMethod, FulfillmentStatus,
     OrderSource, OrderStatus, PaymentStatus, ShippingMethod,
 };
 use crate::domain::status::Transitions;
@@ -43,17 +43,13 @@ impl Order {
     }
 
     async fn load_items(&self, ctx: &Context<'_>) -> Result<Vec<order_item::Model>> {
-        Ok(loaders(ctx)?
-            .load_one(ItemsOf(self.0.id))
-            .await
-            .map_err(AppError::from)?
-            .unwrap_or_default())
+        Ok(load(ctx, ItemsOf(self.0.id)).await?.unwrap_or_default())
     }
 }
 
 /// An order: items bought by a customer through a channel, in one currency.
 /// Amounts are `Decimal` strings with exactly the currency's exponent digits.
-#[Object]
+#[Object(serial)]
 impl Order {
     /// Global ID.
     pub async fn id(&self) -> ID {
@@ -127,10 +123,8 @@ impl Order {
 
     /// The sales channel.
     async fn channel(&self, ctx: &Context<'_>) -> Result<Channel> {
-        loaders(ctx)?
-            .load_one(ChannelId(self.0.channel_id))
-            .await
-            .map_err(AppError::from)?
+        load(ctx, ChannelId(self.0.channel_id))
+            .await?
             .map(Channel::from)
             .ok_or_else(|| AppError::Internal("order without channel".to_owned()).into())
     }
@@ -146,10 +140,8 @@ impl Order {
 
     /// The customer who placed the order.
     async fn customer(&self, ctx: &Context<'_>) -> Result<Customer> {
-        loaders(ctx)?
-            .load_one(CustomerId(self.0.customer_id))
-            .await
-            .map_err(AppError::from)?
+        load(ctx, CustomerId(self.0.customer_id))
+            .await?
             .map(Customer::from)
             .ok_or_else(|| AppError::Internal("order without customer".to_owned()).into())
     }
@@ -250,10 +242,8 @@ impl Order {
     /// The history of the order, oldest first.
     #[graphql(complexity = "10 * child_complexity")]
     async fn events(&self, ctx: &Context<'_>) -> Result<Vec<OrderEvent>> {
-        Ok(loaders(ctx)?
-            .load_one(EventsOf(self.0.id))
-            .await
-            .map_err(AppError::from)?
+        Ok(load(ctx, EventsOf(self.0.id))
+            .await?
             .unwrap_or_default()
             .into_iter()
             .map(OrderEvent)
@@ -320,7 +310,7 @@ pub enum OrderEventType {
 pub struct OrderEvent(pub entity::order_event::Model);
 
 /// One change in an order's history, written in the change's transaction.
-#[Object]
+#[Object(serial)]
 impl OrderEvent {
     /// What happened.
     #[graphql(name = "type")]
@@ -353,7 +343,7 @@ pub struct OrderItem {
 }
 
 /// A line item of an order; its amounts are in the order's currency.
-#[Object]
+#[Object(serial)]
 impl OrderItem {
     /// Global ID.
     pub async fn id(&self) -> ID {
@@ -412,10 +402,8 @@ impl OrderItem {
 
     /// The order this item belongs to.
     async fn order(&self, ctx: &Context<'_>) -> Result<Order> {
-        loaders(ctx)?
-            .load_one(OrderId(self.model.order_id))
-            .await
-            .map_err(AppError::from)?
+        load(ctx, OrderId(self.model.order_id))
+            .await?
             .map(Order::from)
             .ok_or_else(|| AppError::Internal("item without order".to_owned()).into())
     }
