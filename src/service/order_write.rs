@@ -590,6 +590,10 @@ async fn customer_ids<C: ConnectionTrait>(
     if new.is_empty() {
         return Ok(HashMap::new());
     }
+    // In email order: concurrent batches that create the same customers then
+    // wait for each other instead of deadlocking on the unique index.
+    let mut new: Vec<(String, &NewCustomer)> = new.into_iter().collect();
+    new.sort_by(|a, b| a.0.cmp(&b.0));
     let rows = new.iter().map(|(lower, c)| customer::ActiveModel {
         tenant_id: Set(tenant_id),
         email_lower: Set(lower.clone()),
@@ -607,7 +611,7 @@ async fn customer_ids<C: ConnectionTrait>(
         .await?;
     Ok(customer::Entity::find()
         .filter(customer::Column::TenantId.eq(tenant_id))
-        .filter(customer::Column::EmailLower.is_in(new.keys().cloned()))
+        .filter(customer::Column::EmailLower.is_in(new.iter().map(|(lower, _)| lower.clone())))
         .all(txn)
         .await?
         .into_iter()
@@ -721,18 +725,24 @@ const ITEMS_PER_INSERT: usize = 1_500;
 const EVENTS_PER_INSERT: usize = 2_000;
 
 /// Writes prepared orders (new customers, orders, items, `CREATED` events) in
-/// `txn` with numbers from `first_seq` on: a handful of statements for any
-/// number of orders. Returns the orders in input order.
+/// `txn`, numbered in input order: a handful of statements for any number of
+/// orders. Returns the orders in input order.
+///
+/// The numbers are taken after the new customers are written: taking them
+/// locks the tenant's row until the transaction ends, so every statement
+/// before it runs outside the lock that serializes creates (and a refused
+/// or replayed create still gives its number back: it is rolled back).
 async fn insert_all<C: ConnectionTrait>(
     txn: &C,
     actor: &Actor,
     prepared: &[&Prepared],
-    first_seq: i64,
     idempotency: Option<(&str, &str)>,
 ) -> Result<Vec<order::Model>, DbErr> {
     let now = super::now();
     let tenant_id = actor.tenant_id;
     let customers = customer_ids(txn, tenant_id, prepared, now).await?;
+    let count = i64::try_from(prepared.len()).unwrap_or(i64::MAX);
+    let first_seq = allocate_numbers(txn, tenant_id, count).await?;
     let mut rows = Vec::with_capacity(prepared.len());
     for (i, p) in prepared.iter().enumerate() {
         let customer_id = match &p.customer {
@@ -744,20 +754,26 @@ async fn insert_all<C: ConnectionTrait>(
         let seq = first_seq + i64::try_from(i).unwrap_or(i64::MAX);
         rows.push(order_row(tenant_id, p, seq, customer_id, idempotency, now));
     }
+    // PostgreSQL returns the rows it inserted (one round trip less under the
+    // tenant lock); SQLite (one writer at a time anyway) reads them back.
+    let mut written = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(ORDERS_PER_INSERT) {
-        order::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
+        let insert = order::Entity::insert_many(chunk.to_vec());
+        if txn.support_returning() {
+            written.extend(insert.exec_with_returning(txn).await?);
+        } else {
+            insert.exec_without_returning(txn).await?;
+        }
+    }
+    if !txn.support_returning() {
+        written = order::Entity::find()
+            .filter(order::Column::TenantId.eq(tenant_id))
+            .filter(order::Column::NumberSeq.between(first_seq, first_seq + count - 1))
+            .all(txn)
             .await?;
     }
-    let last_seq = first_seq + i64::try_from(prepared.len()).unwrap_or(i64::MAX) - 1;
-    let mut by_seq: HashMap<i64, order::Model> = order::Entity::find()
-        .filter(order::Column::TenantId.eq(tenant_id))
-        .filter(order::Column::NumberSeq.between(first_seq, last_seq))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|o| (o.number_seq, o))
-        .collect();
+    let mut by_seq: HashMap<i64, order::Model> =
+        written.into_iter().map(|o| (o.number_seq, o)).collect();
     let mut orders = Vec::with_capacity(prepared.len());
     for i in 0..prepared.len() {
         let seq = first_seq + i64::try_from(i).unwrap_or(i64::MAX);
@@ -795,10 +811,9 @@ async fn insert<C: ConnectionTrait>(
     txn: &C,
     actor: &Actor,
     prepared: &Prepared,
-    number_seq: i64,
     idempotency: Option<(&str, &str)>,
 ) -> Result<order::Model, DbErr> {
-    insert_all(txn, actor, &[prepared], number_seq, idempotency)
+    insert_all(txn, actor, &[prepared], idempotency)
         .await?
         .pop()
         .ok_or_else(|| DbErr::RecordNotFound("order just created".to_owned()))
@@ -897,22 +912,16 @@ pub async fn create(
     let path = Path(vec!["input".to_owned()]);
     let lookups = Lookups::load(db, tenant_id, std::slice::from_ref(&input)).await?;
     let prepared = prepare(&lookups, currencies, input, &path).map_err(ServiceError::Invalid)?;
-    // The number is taken inside the transaction: a refused or replayed
-    // create gives it back, and numbers follow commit order.
+    // The number is taken inside the transaction (`insert_all`): a refused
+    // or replayed create gives it back, and numbers follow commit order.
     let txn = db.begin().await?;
-    let written = match allocate_numbers(&txn, tenant_id, 1).await {
-        Ok(number) => {
-            insert(
-                &txn,
-                actor,
-                &prepared,
-                number,
-                idempotency.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
-            )
-            .await
-        }
-        Err(err) => Err(err),
-    };
+    let written = insert(
+        &txn,
+        actor,
+        &prepared,
+        idempotency.as_ref().map(|(k, h)| (k.as_str(), h.as_str())),
+    )
+    .await;
     let written = match written {
         Ok(order) => txn.commit().await.map(|()| order),
         Err(err) => {
@@ -1018,16 +1027,8 @@ pub async fn create_many(
             .collect());
     }
     let txn = db.begin().await?;
-    let first =
-        match allocate_numbers(&txn, tenant_id, i64::try_from(good).unwrap_or(i64::MAX)).await {
-            Ok(first) => first,
-            Err(err) => {
-                let _ = txn.rollback().await;
-                return Err(err.into());
-            }
-        };
     let good: Vec<&Prepared> = prepared.iter().filter_map(|p| p.as_ref().ok()).collect();
-    let mut written = match insert_all(&txn, actor, &good, first, None).await {
+    let mut written = match insert_all(&txn, actor, &good, None).await {
         Ok(orders) => orders.into_iter(),
         Err(err) => {
             let _ = txn.rollback().await;
