@@ -18,6 +18,9 @@ const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a request waits for a connection before the database counts as unavailable.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// A pooled connection idle for longer than this is pinged before use.
+const PING_IF_IDLE_FOR: Duration = Duration::from_millis(500);
+
 /// `true` when a PostgreSQL URL names a loopback host (or a Unix socket) and
 /// does not choose an `sslmode`: TLS to the same machine protects nothing and
 /// costs CPU on both ends (and, with small TLS records, extra round trips), so
@@ -65,10 +68,15 @@ pub async fn connect_with_timeout(
         .sqlx_logging(false)
         .connect_timeout(ACQUIRE_TIMEOUT)
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        // sqlx pings a connection on every checkout (one more round trip per
-        // statement). Kept: without it, every connection the server had closed
-        // (a restart, a failover, `pg_terminate_backend`) fails the statement
-        // of the next request that draws it, instead of being replaced.
+        // sqlx pings a connection when it goes back to the pool, always, and
+        // by default again on every checkout: three round trips per
+        // statement. The checkout ping only runs for a connection idle for
+        // longer than PING_IF_IDLE_FOR (as HikariCP's 500 ms bypass window):
+        // one that the server closed while idle (a restart, a failover,
+        // `pg_terminate_backend`) is then found dead and replaced before use,
+        // and one closed within the window fails its next statement, which
+        // answers DATABASE_UNAVAILABLE (503, Retry-After) and drops it.
+        .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR)
         .idle_timeout(Duration::from_secs(300));
     let max_pages = args.sqlite_max_pages;
     if url.starts_with("sqlite:") {
