@@ -104,6 +104,7 @@ impl App {
             accepting: Arc::new(AtomicBool::new(true)),
             demo_key,
             graphql_path: settings.graphql_path.clone(),
+            documents: Arc::default(),
             limits: http::graphql::HttpLimits {
                 body_bytes: settings.max_body_bytes,
                 query_chars: settings.max_query_chars,

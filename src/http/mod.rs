@@ -46,6 +46,8 @@ pub struct AppState {
     pub limits: graphql::HttpLimits,
     /// Where the GraphQL endpoint is served (`/graphql` by default).
     pub graphql_path: String,
+    /// Parsed documents by query text.
+    pub documents: Arc<graphql::Documents>,
 }
 
 /// Prometheus metrics of the server.
