@@ -50,9 +50,9 @@ for spec in "$@"; do
                 --data-binary @"$AB/$t.json" "$URL/graphql"
         }
         for _ in 1 2 3 4 5; do send; done
-        callgrind_control -z "$pid" >/dev/null
+        callgrind_control -z "$pid" >/dev/null 2>&1
         for _ in $(seq 1 "$N"); do send; done
-        callgrind_control -d "$pid" >/dev/null
+        callgrind_control -d "$pid" >/dev/null 2>&1
         kill "$pid"
         wait "$pid" 2>/dev/null || true
         dump=$(ls "$OUT/$name.$t".*.1)
