@@ -276,6 +276,32 @@ impl QueryRoot {
         let Some(id) = decode_as(&id, Kind::Order) else {
             return Ok(None);
         };
+        let nested = crate::graphql::loaders::Nested::of(&ctx.field());
+        if nested.customers || nested.channels {
+            // The order with its customer and channel in one statement; the
+            // loaders get the parties, so their fields read no more rows.
+            let req = request(ctx)?;
+            let found =
+                service::orders::with_parties_by_ids(&req.db, req.principal.tenant_id, &[id])
+                    .await
+                    .map_err(AppError::from)?;
+            let Some(service::rows::OrderWithParties(order, customer, channel)) =
+                found.into_iter().next()
+            else {
+                return Ok(None);
+            };
+            let loaders = loaders(ctx)?;
+            loaders.feed_one(CustomerId(customer.id), customer).await;
+            loaders.feed_one(ChannelId(channel.id), channel).await;
+            let items_only = crate::graphql::loaders::Nested {
+                items: nested.items,
+                ..Default::default()
+            };
+            crate::graphql::loaders::prefetch(loaders, std::slice::from_ref(&order), items_only)
+                .await
+                .map_err(AppError::from)?;
+            return Ok(Some(Order::from(order)));
+        }
         // Straight from the loader: one key gains nothing from the batching delay.
         let order = Loader::<OrderId>::load(loaders(ctx)?.loader(), &[OrderId(id)])
             .await

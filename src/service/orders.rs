@@ -1,6 +1,6 @@
 //! Orders: reading them with their items, and allocating order numbers.
 
-use entity::{order, order_event, order_item, tenant};
+use entity::{channel, customer, order, order_event, order_item, tenant};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -141,4 +141,41 @@ pub async fn events_of(
         .order_by_asc(order_event::Column::Id)
         .all(db)
         .await
+}
+
+/// Orders of the tenant by id, each with its customer and its channel, in
+/// one statement (joined rows read by position): a single order with its
+/// parties costs one statement instead of three.
+pub async fn with_parties_by_ids(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    ids: &[i64],
+) -> Result<Vec<super::rows::OrderWithParties>, DbErr> {
+    use sea_orm::{FromQueryResult, Iterable, QueryTrait};
+
+    let mut select = order::Entity::find()
+        .filter(order::Column::TenantId.eq(tenant_id))
+        .filter(order::Column::Id.is_in(ids.iter().copied()));
+    let query = QueryTrait::query(&mut select);
+    query
+        .inner_join(
+            customer::Entity,
+            Expr::col((customer::Entity, customer::Column::Id))
+                .equals((order::Entity, order::Column::CustomerId)),
+        )
+        .inner_join(
+            channel::Entity,
+            Expr::col((channel::Entity, channel::Column::Id))
+                .equals((order::Entity, order::Column::ChannelId)),
+        );
+    for column in customer::Column::iter() {
+        query.column((customer::Entity, column));
+    }
+    for column in channel::Column::iter() {
+        query.column((channel::Entity, column));
+    }
+    let rows = db.query_all(&*query).await?;
+    rows.iter()
+        .map(|row| super::rows::OrderWithParties::from_query_result(row, ""))
+        .collect()
 }

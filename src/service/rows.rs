@@ -71,104 +71,131 @@ impl<'a> Reader<'a> {
     }
 }
 
+fn read_order(r: &mut Reader<'_>) -> Result<order::Model, DbErr> {
+    // Fields are evaluated in the order written: the column order.
+    Ok(order::Model {
+        id: r.get()?,
+        tenant_id: r.get()?,
+        number: r.get()?,
+        number_seq: r.get()?,
+        reference: r.get()?,
+        external_id: r.get()?,
+        description: r.get()?,
+        source: r.choice()?,
+        locale: r.get()?,
+        payment_reference: r.get()?,
+        idempotency_key: r.get()?,
+        idempotency_hash: r.get()?,
+        status: r.choice()?,
+        payment_status: r.choice()?,
+        fulfillment_status: r.choice()?,
+        delivery_method: r.maybe_choice()?,
+        shipping_method: r.maybe_choice()?,
+        channel_id: r.get()?,
+        currency_id: r.get()?,
+        customer_id: r.get()?,
+        subtotal: r.get()?,
+        order_discount: r.get()?,
+        order_tax: r.get()?,
+        discount_total: r.get()?,
+        shipping_total: r.get()?,
+        tax_total: r.get()?,
+        total: r.get()?,
+        billing_address: r.get()?,
+        shipping_address: r.get()?,
+        metadata: r.get()?,
+        created_at: r.get()?,
+        updated_at: r.get()?,
+        archived_at: r.get()?,
+        version: r.get()?,
+    })
+}
+
 impl FromQueryResult for Fast<order::Model> {
     fn from_query_result(res: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
-        let mut r = Reader::new(res)?;
-        // Fields are evaluated in the order written: the column order.
-        Ok(Fast(order::Model {
-            id: r.get()?,
-            tenant_id: r.get()?,
-            number: r.get()?,
-            number_seq: r.get()?,
-            reference: r.get()?,
-            external_id: r.get()?,
-            description: r.get()?,
-            source: r.choice()?,
-            locale: r.get()?,
-            payment_reference: r.get()?,
-            idempotency_key: r.get()?,
-            idempotency_hash: r.get()?,
-            status: r.choice()?,
-            payment_status: r.choice()?,
-            fulfillment_status: r.choice()?,
-            delivery_method: r.maybe_choice()?,
-            shipping_method: r.maybe_choice()?,
-            channel_id: r.get()?,
-            currency_id: r.get()?,
-            customer_id: r.get()?,
-            subtotal: r.get()?,
-            order_discount: r.get()?,
-            order_tax: r.get()?,
-            discount_total: r.get()?,
-            shipping_total: r.get()?,
-            tax_total: r.get()?,
-            total: r.get()?,
-            billing_address: r.get()?,
-            shipping_address: r.get()?,
-            metadata: r.get()?,
-            created_at: r.get()?,
-            updated_at: r.get()?,
-            archived_at: r.get()?,
-            version: r.get()?,
-        }))
+        read_order(&mut Reader::new(res)?).map(Fast)
     }
+}
+
+fn read_item(r: &mut Reader<'_>) -> Result<order_item::Model, DbErr> {
+    Ok(order_item::Model {
+        id: r.get()?,
+        tenant_id: r.get()?,
+        order_id: r.get()?,
+        position: r.get()?,
+        sku: r.get()?,
+        name: r.get()?,
+        barcode: r.get()?,
+        quantity: r.get()?,
+        unit_price: r.get()?,
+        subtotal: r.get()?,
+        discount_total: r.get()?,
+        tax_total: r.get()?,
+        total: r.get()?,
+        metadata: r.get()?,
+        created_at: r.get()?,
+        updated_at: r.get()?,
+    })
 }
 
 impl FromQueryResult for Fast<order_item::Model> {
     fn from_query_result(res: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
-        let mut r = Reader::new(res)?;
-        Ok(Fast(order_item::Model {
-            id: r.get()?,
-            tenant_id: r.get()?,
-            order_id: r.get()?,
-            position: r.get()?,
-            sku: r.get()?,
-            name: r.get()?,
-            barcode: r.get()?,
-            quantity: r.get()?,
-            unit_price: r.get()?,
-            subtotal: r.get()?,
-            discount_total: r.get()?,
-            tax_total: r.get()?,
-            total: r.get()?,
-            metadata: r.get()?,
-            created_at: r.get()?,
-            updated_at: r.get()?,
-        }))
+        read_item(&mut Reader::new(res)?).map(Fast)
     }
+}
+
+fn read_customer(r: &mut Reader<'_>) -> Result<customer::Model, DbErr> {
+    Ok(customer::Model {
+        id: r.get()?,
+        tenant_id: r.get()?,
+        email: r.get()?,
+        email_lower: r.get()?,
+        first_name: r.get()?,
+        last_name: r.get()?,
+        phone: r.get()?,
+        created_at: r.get()?,
+        updated_at: r.get()?,
+    })
 }
 
 impl FromQueryResult for Fast<customer::Model> {
     fn from_query_result(res: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
-        let mut r = Reader::new(res)?;
-        Ok(Fast(customer::Model {
-            id: r.get()?,
-            tenant_id: r.get()?,
-            email: r.get()?,
-            email_lower: r.get()?,
-            first_name: r.get()?,
-            last_name: r.get()?,
-            phone: r.get()?,
-            created_at: r.get()?,
-            updated_at: r.get()?,
-        }))
+        read_customer(&mut Reader::new(res)?).map(Fast)
     }
+}
+
+fn read_channel(r: &mut Reader<'_>) -> Result<channel::Model, DbErr> {
+    Ok(channel::Model {
+        id: r.get()?,
+        tenant_id: r.get()?,
+        code: r.get()?,
+        name: r.get()?,
+        url: r.get()?,
+        connector_type: r.get()?,
+        connector_code: r.get()?,
+        created_at: r.get()?,
+        updated_at: r.get()?,
+    })
 }
 
 impl FromQueryResult for Fast<channel::Model> {
     fn from_query_result(res: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
+        read_channel(&mut Reader::new(res)?).map(Fast)
+    }
+}
+
+/// An order with its customer and its channel, from one joined row: the
+/// order's columns, then the customer's, then the channel's.
+pub struct OrderWithParties(pub order::Model, pub customer::Model, pub channel::Model);
+
+impl FromQueryResult for OrderWithParties {
+    fn from_query_result(res: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
         let mut r = Reader::new(res)?;
-        Ok(Fast(channel::Model {
-            id: r.get()?,
-            tenant_id: r.get()?,
-            code: r.get()?,
-            name: r.get()?,
-            url: r.get()?,
-            connector_type: r.get()?,
-            connector_code: r.get()?,
-            created_at: r.get()?,
-            updated_at: r.get()?,
-        }))
+        Ok(OrderWithParties(
+            read_order(&mut r)?,
+            read_customer(&mut r)?,
+            read_channel(&mut r)?,
+        ))
     }
 }
 

@@ -103,6 +103,39 @@ async fn rows_read_by_position_equal_seaorm_s(backend: Backend) {
     assert!(by_name.iter().any(|c| c.phone.is_some()) && by_name.iter().any(|c| c.phone.is_none()));
     assert_eq!(rows::all(db, customers).await.unwrap(), by_name);
 
+    // An order with its customer and channel, from one joined row.
+    let orders = order::Entity::find()
+        .order_by_asc(order::Column::Id)
+        .all(db)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+    let mut joined =
+        ordergraph::service::orders::with_parties_by_ids(db, orders[0].tenant_id, &ids)
+            .await
+            .unwrap();
+    joined.sort_by_key(|j| j.0.id);
+    assert_eq!(joined.len(), orders.len());
+    for (rows::OrderWithParties(o, cu, ch), expected) in joined.iter().zip(&orders) {
+        assert_eq!(o, expected);
+        assert_eq!(
+            Some(cu),
+            customer::Entity::find_by_id(o.customer_id)
+                .one(db)
+                .await
+                .unwrap()
+                .as_ref()
+        );
+        assert_eq!(
+            Some(ch),
+            channel::Entity::find_by_id(o.channel_id)
+                .one(db)
+                .await
+                .unwrap()
+                .as_ref()
+        );
+    }
+
     let channels = channel::Entity::find().order_by_asc(channel::Column::Id);
     let by_name = channels.clone().all(db).await.unwrap();
     assert!(by_name.iter().any(|c| c.url.is_some()) && by_name.iter().any(|c| c.url.is_none()));
