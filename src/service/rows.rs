@@ -71,6 +71,17 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A model read column by column, from where the reader stands.
+trait Positional: Sized {
+    fn read(r: &mut Reader<'_>) -> Result<Self, DbErr>;
+}
+
+impl<M: Positional> FromQueryResult for Fast<M> {
+    fn from_query_result(res: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
+        M::read(&mut Reader::new(res)?).map(Fast)
+    }
+}
+
 fn read_order(r: &mut Reader<'_>) -> Result<order::Model, DbErr> {
     // Fields are evaluated in the order written: the column order.
     Ok(order::Model {
@@ -111,9 +122,9 @@ fn read_order(r: &mut Reader<'_>) -> Result<order::Model, DbErr> {
     })
 }
 
-impl FromQueryResult for Fast<order::Model> {
-    fn from_query_result(res: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
-        read_order(&mut Reader::new(res)?).map(Fast)
+impl Positional for order::Model {
+    fn read(r: &mut Reader<'_>) -> Result<Self, DbErr> {
+        read_order(r)
     }
 }
 
@@ -138,9 +149,9 @@ fn read_item(r: &mut Reader<'_>) -> Result<order_item::Model, DbErr> {
     })
 }
 
-impl FromQueryResult for Fast<order_item::Model> {
-    fn from_query_result(res: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
-        read_item(&mut Reader::new(res)?).map(Fast)
+impl Positional for order_item::Model {
+    fn read(r: &mut Reader<'_>) -> Result<Self, DbErr> {
+        read_item(r)
     }
 }
 
@@ -158,9 +169,9 @@ fn read_customer(r: &mut Reader<'_>) -> Result<customer::Model, DbErr> {
     })
 }
 
-impl FromQueryResult for Fast<customer::Model> {
-    fn from_query_result(res: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
-        read_customer(&mut Reader::new(res)?).map(Fast)
+impl Positional for customer::Model {
+    fn read(r: &mut Reader<'_>) -> Result<Self, DbErr> {
+        read_customer(r)
     }
 }
 
@@ -178,9 +189,9 @@ fn read_channel(r: &mut Reader<'_>) -> Result<channel::Model, DbErr> {
     })
 }
 
-impl FromQueryResult for Fast<channel::Model> {
-    fn from_query_result(res: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
-        read_channel(&mut Reader::new(res)?).map(Fast)
+impl Positional for channel::Model {
+    fn read(r: &mut Reader<'_>) -> Result<Self, DbErr> {
+        read_channel(r)
     }
 }
 
@@ -192,9 +203,9 @@ impl FromQueryResult for OrderWithParties {
     fn from_query_result(res: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
         let mut r = Reader::new(res)?;
         Ok(OrderWithParties(
-            read_order(&mut r)?,
-            read_customer(&mut r)?,
-            read_channel(&mut r)?,
+            order::Model::read(&mut r)?,
+            customer::Model::read(&mut r)?,
+            channel::Model::read(&mut r)?,
         ))
     }
 }
