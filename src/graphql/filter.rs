@@ -273,6 +273,7 @@ pub async fn list_orders(
     use super::pagination::{Counter, Cursor, OrderConnection, OrderEdge};
     use super::types::{cursors, request};
     use crate::service::order_list::{key_value, list, DEFAULT_SORT};
+    use crate::service::rows::Joins;
 
     let req = request(ctx)?;
     let codec = cursors(ctx)?;
@@ -309,11 +310,24 @@ pub async fn list_orders(
             Err(AppError::BadCursor)
         }
     })?;
-    let (page, statement) = list(&req.db, tenant, &filter, &sorts, &window)
+    // The customers and channels the nodes ask for come with the page, in
+    // its statement; the items in a second one (a row limit counts orders).
+    let nested = super::loaders::nested_in_connection(ctx);
+    let joins = Joins {
+        customer: nested.customers,
+        channel: nested.channels,
+        items: false,
+    };
+    let (page, statement) = list(&req.db, tenant, &filter, &sorts, &window, joins)
         .await
         .map_err(AppError::from)?;
-    let nested = super::loaders::nested_in_connection(ctx);
-    super::loaders::prefetch(super::types::loaders(ctx)?, &page.rows, nested)
+    let loaders = super::types::loaders(ctx)?;
+    let page = super::loaders::feed_parties(loaders, page).await;
+    let items = super::loaders::Nested {
+        items: nested.items,
+        ..Default::default()
+    };
+    super::loaders::prefetch(loaders, &page.rows, items)
         .await
         .map_err(AppError::from)?;
     let counter = Counter {

@@ -12,6 +12,8 @@ pub use crate::service::currencies::CurrencyTable;
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::service;
+use crate::service::page::Page;
+use crate::service::rows::Joined;
 
 /// Keys per batch: far below the bind-parameter limits of both backends.
 const MAX_BATCH: usize = 500;
@@ -206,6 +208,32 @@ pub async fn prefetch(
     };
     futures_util::try_join!(items, customers, channels)?;
     Ok(())
+}
+
+/// Puts the customers and channels read with a page of orders in the
+/// request's cache (their fields then read no rows) and returns the orders.
+pub async fn feed_parties(loaders: &Loaders, page: Page<Joined>) -> Page<order::Model> {
+    let mut customers = Vec::new();
+    let mut channels = Vec::new();
+    let rows = page
+        .rows
+        .into_iter()
+        .map(|joined| {
+            customers.extend(joined.customer.map(|c| (CustomerId(c.id), c)));
+            channels.extend(joined.channel.map(|c| (ChannelId(c.id), c)));
+            joined.order
+        })
+        .collect();
+    if !customers.is_empty() {
+        loaders.feed_many(customers).await;
+    }
+    if !channels.is_empty() {
+        loaders.feed_many(channels).await;
+    }
+    Page {
+        rows,
+        has_more: page.has_more,
+    }
 }
 
 /// What the orders under a connection field (`nodes` or `edges { node }`) ask for.

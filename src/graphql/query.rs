@@ -1,19 +1,20 @@
 //! Query root: lookups, lists and Relay `node`/`nodes`.
 
-use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Object, Result, ID};
 
 use super::errors::AppError;
 use super::filter::{list_orders, OrderFilter, OrderSort};
 use super::ids::{decode, decode_as, Kind};
 use super::inputs::CustomerFilter;
-use super::loaders::{ChannelId, CustomerId, OrderId};
+use super::loaders::{ChannelId, CustomerId, ItemsOf, Nested, OrderId};
 use super::pagination::{
     ChannelConnection, ChannelEdge, Counter, CurrencyConnection, CurrencyEdge, Cursor,
     CustomerConnection, CustomerEdge, OrderConnection, PageArgs,
 };
 use super::types::{currencies, cursors, loaders, request, Customer, Node, Order, OrderItem};
 use crate::service;
+use crate::service::orders::Key;
+use crate::service::rows::Joins;
 
 /// Most IDs one `nodes` call takes.
 const MAX_NODES: usize = 100;
@@ -251,11 +252,7 @@ impl QueryRoot {
 
     /// An order of the tenant by its number (`ORD-000001`).
     async fn order_by_number(&self, ctx: &Context<'_>, number: String) -> Result<Option<Order>> {
-        let req = request(ctx)?;
-        let order = service::orders::by_number(&req.db, req.principal.tenant_id, &number)
-            .await
-            .map_err(AppError::from)?;
-        with_nested(ctx, order).await
+        lookup(ctx, Key::Number(&number)).await
     }
 
     /// An order of the tenant by the client's reference.
@@ -264,11 +261,7 @@ impl QueryRoot {
         ctx: &Context<'_>,
         reference: String,
     ) -> Result<Option<Order>> {
-        let req = request(ctx)?;
-        let order = service::orders::by_reference(&req.db, req.principal.tenant_id, &reference)
-            .await
-            .map_err(AppError::from)?;
-        with_nested(ctx, order).await
+        lookup(ctx, Key::Reference(&reference)).await
     }
 
     /// An order of the tenant by global ID, with its items.
@@ -276,53 +269,38 @@ impl QueryRoot {
         let Some(id) = decode_as(&id, Kind::Order) else {
             return Ok(None);
         };
-        let nested = crate::graphql::loaders::Nested::of(&ctx.field());
-        if nested.customers || nested.channels {
-            // The order with its customer and channel in one statement; the
-            // loaders get the parties, so their fields read no more rows.
-            let req = request(ctx)?;
-            let found =
-                service::orders::with_parties_by_ids(&req.db, req.principal.tenant_id, &[id])
-                    .await
-                    .map_err(AppError::from)?;
-            let Some(service::rows::OrderWithParties(order, customer, channel)) =
-                found.into_iter().next()
-            else {
-                return Ok(None);
-            };
-            let loaders = loaders(ctx)?;
-            loaders.feed_one(CustomerId(customer.id), customer).await;
-            loaders.feed_one(ChannelId(channel.id), channel).await;
-            let items_only = crate::graphql::loaders::Nested {
-                items: nested.items,
-                ..Default::default()
-            };
-            crate::graphql::loaders::prefetch(loaders, std::slice::from_ref(&order), items_only)
-                .await
-                .map_err(AppError::from)?;
-            return Ok(Some(Order::from(order)));
-        }
-        // Straight from the loader: one key gains nothing from the batching delay.
-        let order = Loader::<OrderId>::load(loaders(ctx)?.loader(), &[OrderId(id)])
-            .await
-            .map_err(AppError::from)?
-            .remove(&OrderId(id));
-        with_nested(ctx, order).await
+        lookup(ctx, Key::Ids(&[id])).await
     }
 }
 
-/// One order, with the nested rows its selection asks for read before the
-/// order's fields resolve (no loader delay; see [`loaders::prefetch`]).
-async fn with_nested(
-    ctx: &Context<'_>,
-    order: Option<entity::order::Model>,
-) -> Result<Option<Order>> {
-    let Some(order) = order else {
-        return Ok(None);
+/// One order, read in one statement with the customer, channel and items its
+/// selection asks for; these go to the request's loaders, so the order's
+/// nested fields read no more rows.
+async fn lookup(ctx: &Context<'_>, key: Key<'_>) -> Result<Option<Order>> {
+    let nested = Nested::of(&ctx.field());
+    let joins = Joins {
+        customer: nested.customers,
+        channel: nested.channels,
+        items: nested.items,
     };
-    let nested = crate::graphql::loaders::Nested::of(&ctx.field());
-    crate::graphql::loaders::prefetch(loaders(ctx)?, std::slice::from_ref(&order), nested)
+    let req = request(ctx)?;
+    let found = service::orders::joined(&req.db, req.principal.tenant_id, key, joins)
         .await
         .map_err(AppError::from)?;
-    Ok(Some(Order::from(order)))
+    let Some(joined) = found.into_iter().next() else {
+        return Ok(None);
+    };
+    let loaders = loaders(ctx)?;
+    if let Some(customer) = joined.customer {
+        loaders.feed_one(CustomerId(customer.id), customer).await;
+    }
+    if let Some(channel) = joined.channel {
+        loaders.feed_one(ChannelId(channel.id), channel).await;
+    }
+    if joins.items {
+        loaders
+            .feed_one(ItemsOf(joined.order.id), joined.items)
+            .await;
+    }
+    Ok(Some(Order::from(joined.order)))
 }

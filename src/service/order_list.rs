@@ -6,12 +6,13 @@ use entity::{channel, currency, customer, order};
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbBackend, EntityTrait, Order, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Order,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
 use super::customers::{escape_like, TextFilter, IN_LIST_MAX};
 use super::page::{finish, Page, Window};
+use super::rows::{Joined, Joins};
 use super::{ErrorCode, FieldError};
 use crate::domain::money::Amount;
 
@@ -482,14 +483,17 @@ fn beyond(sorts: &[Sort], key: &[i64], forward: bool) -> Result<Condition, Field
     Ok(Condition::all().add(bound).add(any))
 }
 
-/// A window of the tenant's orders, with the statement to count them all.
+/// A window of the tenant's orders, each with the parties `joins` asks for
+/// (read in the same statement; items are not joined here: a row limit
+/// counts orders), with the statement to count them all.
 pub async fn list(
     db: &DatabaseConnection,
     tenant_id: i64,
     filter: &OrderFilter,
     sorts: &[Sort],
     window: &Window<Vec<i64>>,
-) -> Result<(Page<order::Model>, SelectStatement), super::ServiceError> {
+    joins: Joins,
+) -> Result<(Page<Joined>, SelectStatement), super::ServiceError> {
     let backend = db.get_database_backend();
     let base = order::Entity::find()
         .filter(order::Column::TenantId.eq(tenant_id))
@@ -514,6 +518,15 @@ pub async fn list(
     }
     let id_descending = sorts.first().is_some_and(|s| s.descending);
     select = select.order_by(order::Column::Id, flip(id_descending));
-    let mut rows = super::rows::all(db, select.limit(window.limit + 1)).await?;
+    let mut query = select.limit(window.limit + 1).into_query();
+    super::orders::join(
+        &mut query,
+        Joins {
+            items: false,
+            ..joins
+        },
+    );
+    let rows = db.query_all(&query).await?;
+    let mut rows = super::rows::read_joined(&rows, joins)?;
     Ok((finish(&mut rows, window), count))
 }

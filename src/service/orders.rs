@@ -1,10 +1,13 @@
 //! Orders: reading them with their items, and allocating order numbers.
 
 use entity::{channel, customer, order, order_event, order_item, tenant};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder,
 };
+
+use super::rows::{Joined, Joins};
 
 /// `ORD-000001`: at least six digits, more when needed.
 pub fn format_number(seq: i64) -> String {
@@ -143,39 +146,84 @@ pub async fn events_of(
         .await
 }
 
-/// Orders of the tenant by id, each with its customer and its channel, in
-/// one statement (joined rows read by position): a single order with its
-/// parties costs one statement instead of three.
-pub async fn with_parties_by_ids(
-    db: &DatabaseConnection,
-    tenant_id: i64,
-    ids: &[i64],
-) -> Result<Vec<super::rows::OrderWithParties>, DbErr> {
-    use sea_orm::{FromQueryResult, Iterable, QueryTrait};
+/// Adds to a select of orders the joins of `joins` and their columns, in
+/// the order [`super::rows::read_joined`] reads them. Items come by order,
+/// then position.
+pub fn join(query: &mut SelectStatement, joins: Joins) {
+    use sea_orm::Iterable;
 
-    let mut select = order::Entity::find()
-        .filter(order::Column::TenantId.eq(tenant_id))
-        .filter(order::Column::Id.is_in(ids.iter().copied()));
-    let query = QueryTrait::query(&mut select);
-    query
-        .inner_join(
+    if joins.customer {
+        query.inner_join(
             customer::Entity,
             Expr::col((customer::Entity, customer::Column::Id))
                 .equals((order::Entity, order::Column::CustomerId)),
-        )
-        .inner_join(
+        );
+        for column in customer::Column::iter() {
+            query.column((customer::Entity, column));
+        }
+    }
+    if joins.channel {
+        query.inner_join(
             channel::Entity,
             Expr::col((channel::Entity, channel::Column::Id))
                 .equals((order::Entity, order::Column::ChannelId)),
         );
-    for column in customer::Column::iter() {
-        query.column((customer::Entity, column));
+        for column in channel::Column::iter() {
+            query.column((channel::Entity, column));
+        }
     }
-    for column in channel::Column::iter() {
-        query.column((channel::Entity, column));
+    if joins.items {
+        query.left_join(
+            order_item::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((order_item::Entity, order_item::Column::OrderId))
+                        .equals((order::Entity, order::Column::Id)),
+                )
+                .add(
+                    Expr::col((order_item::Entity, order_item::Column::TenantId))
+                        .equals((order::Entity, order::Column::TenantId)),
+                ),
+        );
+        for column in order_item::Column::iter() {
+            query.column((order_item::Entity, column));
+        }
+        query
+            .order_by((order::Entity, order::Column::Id), sea_orm::Order::Asc)
+            .order_by(
+                (order_item::Entity, order_item::Column::Position),
+                sea_orm::Order::Asc,
+            );
     }
+}
+
+/// How [`joined`] finds orders.
+#[derive(Clone, Copy, Debug)]
+pub enum Key<'a> {
+    Ids(&'a [i64]),
+    Number(&'a str),
+    Reference(&'a str),
+}
+
+/// Orders of the tenant with what `joins` asks for, in one statement (joined
+/// rows read by position): a single order with its customer, channel and
+/// items costs one statement instead of four.
+pub async fn joined(
+    db: &DatabaseConnection,
+    tenant_id: i64,
+    key: Key<'_>,
+    joins: Joins,
+) -> Result<Vec<Joined>, DbErr> {
+    use sea_orm::QueryTrait;
+
+    let select = order::Entity::find().filter(order::Column::TenantId.eq(tenant_id));
+    let mut select = match key {
+        Key::Ids(ids) => select.filter(order::Column::Id.is_in(ids.iter().copied())),
+        Key::Number(number) => select.filter(order::Column::Number.eq(number)),
+        Key::Reference(reference) => select.filter(order::Column::Reference.eq(reference)),
+    };
+    let query = QueryTrait::query(&mut select);
+    join(query, joins);
     let rows = db.query_all(&*query).await?;
-    rows.iter()
-        .map(|row| super::rows::OrderWithParties::from_query_result(row, ""))
-        .collect()
+    super::rows::read_joined(&rows, joins)
 }

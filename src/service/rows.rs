@@ -195,19 +195,79 @@ impl Positional for channel::Model {
     }
 }
 
-/// An order with its customer and its channel, from one joined row: the
-/// order's columns, then the customer's, then the channel's.
-pub struct OrderWithParties(pub order::Model, pub customer::Model, pub channel::Model);
+/// What a statement joins to its orders, in this column order after the
+/// order's own: the customer's columns, the channel's, an item's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Joins {
+    pub customer: bool,
+    pub channel: bool,
+    /// One row per item (a `LEFT JOIN`: an order without items is one row
+    /// whose item columns are NULL).
+    pub items: bool,
+}
 
-impl FromQueryResult for OrderWithParties {
-    fn from_query_result(res: &QueryResult, _pre: &str) -> Result<Self, DbErr> {
+/// An order with what a joined statement read with it.
+#[derive(Clone, Debug)]
+pub struct Joined {
+    pub order: order::Model,
+    pub customer: Option<customer::Model>,
+    pub channel: Option<channel::Model>,
+    /// By position, when items were joined.
+    pub items: Vec<order_item::Model>,
+}
+
+/// Reads the rows of a statement that joined `joins` to orders. The rows of
+/// one order follow each other (items joined: one row per item, in item
+/// order); an order's own columns, and its parties', are read from its first
+/// row only.
+pub fn read_joined(rows: &[QueryResult], joins: Joins) -> Result<Vec<Joined>, DbErr> {
+    use sea_orm::Iterable;
+    let order_columns = order::Column::iter().count();
+    let item_at = order_columns
+        + if joins.customer {
+            customer::Column::iter().count()
+        } else {
+            0
+        }
+        + if joins.channel {
+            channel::Column::iter().count()
+        } else {
+            0
+        };
+    let mut out: Vec<Joined> = Vec::new();
+    for res in rows {
         let mut r = Reader::new(res)?;
-        Ok(OrderWithParties(
-            order::Model::read(&mut r)?,
-            customer::Model::read(&mut r)?,
-            channel::Model::read(&mut r)?,
-        ))
+        let id: i64 = r.get()?;
+        if out.last().is_none_or(|last| last.order.id != id) {
+            r.next = 0;
+            let order = order::Model::read(&mut r)?;
+            let customer = joins
+                .customer
+                .then(|| customer::Model::read(&mut r))
+                .transpose()?;
+            let channel = joins
+                .channel
+                .then(|| channel::Model::read(&mut r))
+                .transpose()?;
+            out.push(Joined {
+                order,
+                customer,
+                channel,
+                items: Vec::new(),
+            });
+        }
+        if joins.items {
+            r.next = item_at;
+            if r.get::<Option<i64>>()?.is_some() {
+                r.next = item_at;
+                let item = order_item::Model::read(&mut r)?;
+                if let Some(last) = out.last_mut() {
+                    last.items.push(item);
+                }
+            }
+        }
     }
+    Ok(out)
 }
 
 /// Every row of `select`, read by position.

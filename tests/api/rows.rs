@@ -3,8 +3,9 @@
 //! SeaORM's derived reader are equal, NULLs and every filled column alike.
 
 use entity::{channel, customer, order, order_item};
+use ordergraph::service::orders::{self, Key};
 use ordergraph::service::rows;
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use crate::both_backends;
@@ -103,38 +104,87 @@ async fn rows_read_by_position_equal_seaorm_s(backend: Backend) {
     assert!(by_name.iter().any(|c| c.phone.is_some()) && by_name.iter().any(|c| c.phone.is_none()));
     assert_eq!(rows::all(db, customers).await.unwrap(), by_name);
 
-    // An order with its customer and channel, from one joined row.
+    // Orders with what a statement joins to them, read by position: every
+    // combination equals the separate reads.
     let orders = order::Entity::find()
         .order_by_asc(order::Column::Id)
         .all(db)
         .await
         .unwrap();
     let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
-    let mut joined =
-        ordergraph::service::orders::with_parties_by_ids(db, orders[0].tenant_id, &ids)
+    let tenant = orders[0].tenant_id;
+    let items_of = |id: i64| {
+        order_item::Entity::find()
+            .filter(order_item::Column::OrderId.eq(id))
+            .order_by_asc(order_item::Column::Position)
+            .all(db)
+    };
+    for bits in 0..8u8 {
+        let joins = rows::Joins {
+            customer: bits & 1 != 0,
+            channel: bits & 2 != 0,
+            items: bits & 4 != 0,
+        };
+        let mut joined = orders::joined(db, tenant, Key::Ids(&ids), joins)
             .await
             .unwrap();
-    joined.sort_by_key(|j| j.0.id);
-    assert_eq!(joined.len(), orders.len());
-    for (rows::OrderWithParties(o, cu, ch), expected) in joined.iter().zip(&orders) {
-        assert_eq!(o, expected);
-        assert_eq!(
-            Some(cu),
-            customer::Entity::find_by_id(o.customer_id)
+        joined.sort_by_key(|j| j.order.id);
+        assert_eq!(joined.len(), orders.len(), "{joins:?}");
+        for (j, expected) in joined.iter().zip(&orders) {
+            assert_eq!(&j.order, expected, "{joins:?}");
+            let customer = customer::Entity::find_by_id(expected.customer_id)
                 .one(db)
                 .await
-                .unwrap()
-                .as_ref()
-        );
-        assert_eq!(
-            Some(ch),
-            channel::Entity::find_by_id(o.channel_id)
+                .unwrap();
+            assert_eq!(j.customer, customer.filter(|_| joins.customer), "{joins:?}");
+            let channel = channel::Entity::find_by_id(expected.channel_id)
                 .one(db)
                 .await
-                .unwrap()
-                .as_ref()
-        );
+                .unwrap();
+            assert_eq!(j.channel, channel.filter(|_| joins.channel), "{joins:?}");
+            let items = items_of(expected.id).await.unwrap();
+            assert!(!items.is_empty());
+            assert_eq!(
+                j.items,
+                if joins.items { items } else { vec![] },
+                "{joins:?}"
+            );
+        }
     }
+    let all = rows::Joins {
+        customer: true,
+        channel: true,
+        items: true,
+    };
+    let by_number = orders::joined(db, tenant, Key::Number(&orders[1].number), all)
+        .await
+        .unwrap();
+    assert_eq!(by_number.len(), 1);
+    assert_eq!(by_number[0].order, orders[1]);
+    let with_reference = orders.iter().find(|o| o.reference.is_some()).unwrap();
+    let by_reference = orders::joined(
+        db,
+        tenant,
+        Key::Reference(with_reference.reference.as_deref().unwrap()),
+        all,
+    )
+    .await
+    .unwrap();
+    assert_eq!(by_reference.len(), 1);
+    assert_eq!(&by_reference[0].order, with_reference);
+    // An order without items (the API never leaves one; the reader must
+    // still read it): one row whose item columns are NULL.
+    order_item::Entity::delete_many()
+        .filter(order_item::Column::OrderId.eq(orders[0].id))
+        .exec(db)
+        .await
+        .unwrap();
+    let bare = orders::joined(db, tenant, Key::Ids(&ids), all)
+        .await
+        .unwrap();
+    let bare = bare.iter().find(|j| j.order.id == orders[0].id).unwrap();
+    assert_eq!(bare.order, orders[0]);
+    assert!(bare.items.is_empty() && bare.customer.is_some() && bare.channel.is_some());
 
     let channels = channel::Entity::find().order_by_asc(channel::Column::Id);
     let by_name = channels.clone().all(db).await.unwrap();
