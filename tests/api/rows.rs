@@ -76,9 +76,27 @@ async fn rows_read_by_position_equal_seaorm_s(backend: Backend) {
     assert_eq!(data(&archived)["archiveOrder"]["userErrors"], json!([]));
 
     let db = &app.db;
+    // Timestamps on both sides of both epochs (1970, and PostgreSQL's 2000),
+    // to the microsecond.
+    for (id, at) in [(1, "1969-07-20T20:17:40.123456Z"), (2, "1999-12-31T23:59:59.999999Z")] {
+        let at: chrono::DateTime<chrono::Utc> = at.parse().unwrap();
+        order::Entity::update_many()
+            .col_expr(order::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
+            .filter(order::Column::Id.eq(id))
+            .exec(db)
+            .await
+            .unwrap();
+    }
     let orders = order::Entity::find().order_by_asc(order::Column::Id);
     let by_name = orders.clone().all(db).await.unwrap();
     assert_eq!(by_name.len(), 2);
+    assert_eq!(
+        by_name
+            .iter()
+            .map(|o| o.updated_at.timestamp_micros())
+            .collect::<Vec<_>>(),
+        [-14_182_939_876_544, 946_684_799_999_999]
+    );
     assert!(by_name
         .iter()
         .any(|o| o.archived_at.is_some() && o.metadata.is_some()));
