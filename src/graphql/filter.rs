@@ -273,7 +273,6 @@ pub async fn list_orders(
     use super::pagination::{Counter, Cursor, OrderConnection, OrderEdge};
     use super::types::{cursors, request};
     use crate::service::order_list::{key_value, list, DEFAULT_SORT};
-    use crate::service::rows::Joins;
 
     let req = request(ctx)?;
     let codec = cursors(ctx)?;
@@ -310,24 +309,24 @@ pub async fn list_orders(
             Err(AppError::BadCursor)
         }
     })?;
-    // The customers and channels the nodes ask for come with the page, in
-    // its statement; the items in a second one (a row limit counts orders).
-    let nested = super::loaders::nested_in_connection(ctx);
-    let joins = Joins {
-        customer: nested.customers,
-        channel: nested.channels,
-        items: false,
-    };
-    let (page, statement) = list(&req.db, tenant, &filter, &sorts, &window, joins)
-        .await
-        .map_err(AppError::from)?;
+    // The page reads the order columns its nodes show (and its cursors'
+    // sort keys), with the customers and channels they ask for in the same
+    // statement; the items come in a second one (a row limit counts orders).
+    let mut nested = super::loaders::nested_in_connection(ctx);
+    nested.order = nested.order.union(super::columns::of_sorts(&sorts));
+    let (page, statement) = list(
+        &req.db,
+        tenant,
+        &filter,
+        &sorts,
+        &window,
+        nested.joins(false),
+    )
+    .await
+    .map_err(AppError::from)?;
     let loaders = super::types::loaders(ctx)?;
     let page = super::loaders::feed_parties(loaders, page).await;
-    let items = super::loaders::Nested {
-        items: nested.items,
-        ..Default::default()
-    };
-    super::loaders::prefetch(loaders, &page.rows, items)
+    super::loaders::prefetch_items(loaders, &page.rows, &nested)
         .await
         .map_err(AppError::from)?;
     let counter = Counter {

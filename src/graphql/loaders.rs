@@ -13,7 +13,9 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::service;
 use crate::service::page::Page;
-use crate::service::rows::Joined;
+use crate::service::rows::{Columns, Joined, Joins};
+
+use super::columns;
 
 /// Keys per batch: far below the bind-parameter limits of both backends.
 const MAX_BATCH: usize = 500;
@@ -69,15 +71,19 @@ impl Loader<ItemsOf> for TenantLoader {
     type Value = Vec<order_item::Model>;
     type Error = Arc<DbErr>;
 
+    /// One statement for the batch, reading the columns every key of it asks for.
     async fn load(&self, keys: &[ItemsOf]) -> Result<HashMap<ItemsOf, Self::Value>, Self::Error> {
         let ids: Vec<i64> = keys.iter().map(|k| k.0).collect();
-        let rows = service::orders::items_of(&self.db, self.tenant_id, &ids).await?;
-        let mut out: HashMap<ItemsOf, Vec<order_item::Model>> =
-            keys.iter().map(|k| (*k, Vec::new())).collect();
+        let columns = keys.iter().fold(Columns::ID, |set, k| set.union(k.1));
+        let rows = service::orders::items_of(&self.db, self.tenant_id, &ids, columns).await?;
+        let mut by_order: HashMap<i64, Vec<order_item::Model>> = HashMap::new();
         for row in rows {
-            out.entry(ItemsOf(row.order_id)).or_default().push(row);
+            by_order.entry(row.order_id).or_default().push(row);
         }
-        Ok(out)
+        Ok(keys
+            .iter()
+            .map(|k| (*k, by_order.get(&k.0).cloned().unwrap_or_default()))
+            .collect())
     }
 }
 
@@ -119,9 +125,10 @@ pub struct CustomerId(pub i64);
 /// An order's id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct OrderId(pub i64);
-/// The items of the order with this id.
+/// The items of the order with this id, with these columns read (see
+/// [`crate::graphql::columns`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ItemsOf(pub i64);
+pub struct ItemsOf(pub i64, pub Columns);
 
 /// The loaders of one request; their cache lives as long as the request.
 pub type Loaders = DataLoader<TenantLoader, HashMapCache>;
@@ -137,76 +144,134 @@ pub fn for_request(db: DatabaseConnection, tenant_id: i64) -> Loaders {
     .delay(BATCH_DELAY)
 }
 
-/// Which nested rows of some orders a selection asks for.
-#[derive(Clone, Copy, Debug, Default)]
+/// What a selection of orders reads: their columns and the nested rows.
+#[derive(Clone, Debug)]
 pub struct Nested {
-    pub items: bool,
+    /// The order columns the fields show.
+    pub order: Columns,
+    /// The item columns of each `items` or `itemsCount` field (each set once).
+    pub items: Vec<Columns>,
     pub customers: bool,
     pub channels: bool,
+}
+
+impl Default for Nested {
+    /// Nothing: the order ids alone.
+    fn default() -> Self {
+        Nested {
+            order: Columns::ID,
+            items: Vec::new(),
+            customers: false,
+            channels: false,
+        }
+    }
 }
 
 impl Nested {
     /// What the selection of an `Order` (the fields under it) asks for.
     pub fn of(order: &async_graphql::SelectionField<'_>) -> Nested {
-        let has = |name: &str| order.selection_set().any(|f| f.name() == name);
-        Nested {
-            items: has("items") || has("itemsCount"),
-            customers: has("customer"),
-            channels: has("channel"),
+        let mut nested = Nested {
+            order: columns::of_order(order),
+            ..Nested::default()
+        };
+        for field in order.selection_set() {
+            match field.name() {
+                "items" | "itemsCount" => {
+                    let set = columns::of_items(&field);
+                    if !nested.items.contains(&set) {
+                        nested.items.push(set);
+                    }
+                }
+                "customer" => nested.customers = true,
+                "channel" => nested.channels = true,
+                _ => {}
+            }
+        }
+        nested
+    }
+
+    fn or(mut self, other: Nested) -> Nested {
+        self.order = self.order.union(other.order);
+        for set in other.items {
+            if !self.items.contains(&set) {
+                self.items.push(set);
+            }
+        }
+        self.customers |= other.customers;
+        self.channels |= other.channels;
+        self
+    }
+
+    /// The item columns every `items` field together reads, if any asks.
+    pub fn item_columns(&self) -> Option<Columns> {
+        self.items.iter().copied().reduce(Columns::union)
+    }
+
+    /// What a statement reading these orders reads and joins; items joined
+    /// only when `with_items` (a row limit counts orders, not items).
+    pub fn joins(&self, with_items: bool) -> Joins {
+        Joins {
+            order: self.order,
+            customer: self.customers.then_some(Columns::ALL),
+            channel: self.channels.then_some(Columns::ALL),
+            items: if with_items {
+                self.item_columns()
+            } else {
+                None
+            },
         }
     }
 
-    fn or(self, other: Nested) -> Nested {
-        Nested {
-            items: self.items || other.items,
-            customers: self.customers || other.customers,
-            channels: self.channels || other.channels,
+    /// Cache entries for items read with all the columns of
+    /// [`Nested::item_columns`]: one under the key of every `items` field,
+    /// so each finds them.
+    pub fn item_entries(
+        &self,
+        order_id: i64,
+        items: Vec<order_item::Model>,
+    ) -> Vec<(ItemsOf, Vec<order_item::Model>)> {
+        let mut entries: Vec<_> = self
+            .items
+            .iter()
+            .skip(1)
+            .map(|set| (ItemsOf(order_id, *set), items.clone()))
+            .collect();
+        if let Some(first) = self.items.first() {
+            entries.push((ItemsOf(order_id, *first), items));
         }
+        entries
     }
 }
 
-/// Reads the nested rows `nested` asks for, one statement per kind, straight
-/// from the loader (no batching delay), and puts them in the request's cache:
-/// the nested fields' `load_one` calls then hit the cache, so the statement
-/// count depends neither on timing nor on the page size.
-pub async fn prefetch(
+/// Reads the items `nested` asks for of these orders in one statement,
+/// straight from the loader (no batching delay), and puts them in the
+/// request's cache: the `items` fields' `load_one` calls then hit the
+/// cache, so the statement count depends neither on timing nor on the page
+/// size. The customers and channels come with the orders (see
+/// [`feed_parties`]).
+pub async fn prefetch_items(
     loaders: &Loaders,
     rows: &[order::Model],
-    nested: Nested,
+    nested: &Nested,
 ) -> Result<(), Arc<DbErr>> {
-    fn unique<K: Copy + Eq + std::hash::Hash>(keys: impl Iterator<Item = K>) -> Vec<K> {
-        let mut seen = std::collections::HashSet::new();
-        keys.filter(|k| seen.insert(*k)).collect()
-    }
+    let Some(columns) = nested.item_columns() else {
+        return Ok(());
+    };
     if rows.is_empty() {
         return Ok(());
     }
-    let loader = loaders.loader();
-    let items = async {
-        if nested.items {
-            let keys = unique(rows.iter().map(|r| ItemsOf(r.id)));
-            let found = Loader::<ItemsOf>::load(loader, &keys).await?;
-            loaders.feed_many(found).await;
-        }
-        Ok::<_, Arc<DbErr>>(())
-    };
-    let customers = async {
-        if nested.customers {
-            let keys = unique(rows.iter().map(|r| CustomerId(r.customer_id)));
-            let found = Loader::<CustomerId>::load(loader, &keys).await?;
-            loaders.feed_many(found).await;
-        }
-        Ok(())
-    };
-    let channels = async {
-        if nested.channels {
-            let keys = unique(rows.iter().map(|r| ChannelId(r.channel_id)));
-            let found = Loader::<ChannelId>::load(loader, &keys).await?;
-            loaders.feed_many(found).await;
-        }
-        Ok(())
-    };
-    futures_util::try_join!(items, customers, channels)?;
+    let mut seen = std::collections::HashSet::new();
+    let keys: Vec<ItemsOf> = rows
+        .iter()
+        .filter(|r| seen.insert(r.id))
+        .map(|r| ItemsOf(r.id, columns))
+        .collect();
+    let found = Loader::<ItemsOf>::load(loaders.loader(), &keys).await?;
+    let entries: Vec<_> = found
+        .into_iter()
+        .flat_map(|(key, items)| nested.item_entries(key.0, items))
+        .collect();
+    loaders.feed_many(entries).await;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! The GraphQL API: schema, resolvers, types, pagination and loaders.
 
 pub mod absent;
+pub mod columns;
 pub mod errors;
 pub mod filter;
 pub mod ids;

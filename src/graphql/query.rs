@@ -6,7 +6,7 @@ use super::errors::AppError;
 use super::filter::{list_orders, OrderFilter, OrderSort};
 use super::ids::{decode, decode_as, Kind};
 use super::inputs::CustomerFilter;
-use super::loaders::{ChannelId, CustomerId, ItemsOf, Nested, OrderId};
+use super::loaders::{ChannelId, CustomerId, Nested, OrderId};
 use super::pagination::{
     ChannelConnection, ChannelEdge, Counter, CurrencyConnection, CurrencyEdge, Cursor,
     CustomerConnection, CustomerEdge, OrderConnection, PageArgs,
@@ -14,7 +14,6 @@ use super::pagination::{
 use super::types::{currencies, cursors, loaders, request, Customer, Node, Order, OrderItem};
 use crate::service;
 use crate::service::orders::Key;
-use crate::service::rows::Joins;
 
 /// Most IDs one `nodes` call takes.
 const MAX_NODES: usize = 100;
@@ -278,13 +277,8 @@ impl QueryRoot {
 /// nested fields read no more rows.
 async fn lookup(ctx: &Context<'_>, key: Key<'_>) -> Result<Option<Order>> {
     let nested = Nested::of(&ctx.field());
-    let joins = Joins {
-        customer: nested.customers,
-        channel: nested.channels,
-        items: nested.items,
-    };
     let req = request(ctx)?;
-    let found = service::orders::joined(&req.db, req.principal.tenant_id, key, joins)
+    let found = service::orders::joined(&req.db, req.principal.tenant_id, key, nested.joins(true))
         .await
         .map_err(AppError::from)?;
     let Some(joined) = found.into_iter().next() else {
@@ -297,10 +291,8 @@ async fn lookup(ctx: &Context<'_>, key: Key<'_>) -> Result<Option<Order>> {
     if let Some(channel) = joined.channel {
         loaders.feed_one(ChannelId(channel.id), channel).await;
     }
-    if joins.items {
-        loaders
-            .feed_one(ItemsOf(joined.order.id), joined.items)
-            .await;
-    }
+    loaders
+        .feed_many(nested.item_entries(joined.order.id, joined.items))
+        .await;
     Ok(Some(Order::from(joined.order)))
 }

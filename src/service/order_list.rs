@@ -103,7 +103,8 @@ pub fn key_value(row: &order::Model, field: SortField) -> i64 {
     }
 }
 
-fn column(field: SortField) -> order::Column {
+/// The column of a sort key.
+pub fn column(field: SortField) -> order::Column {
     match field {
         SortField::CreatedAt => order::Column::CreatedAt,
         SortField::UpdatedAt => order::Column::UpdatedAt,
@@ -519,13 +520,11 @@ pub async fn list(
     let id_descending = sorts.first().is_some_and(|s| s.descending);
     select = select.order_by(order::Column::Id, flip(id_descending));
     let mut query = select.limit(window.limit + 1).into_query();
-    super::orders::join(
-        &mut query,
-        Joins {
-            items: false,
-            ..joins
-        },
-    );
+    let joins = Joins {
+        items: None,
+        ..joins
+    };
+    super::orders::join(&mut query, joins);
     let rows = db.query_all(&query).await?;
     let mut rows = super::rows::read_joined(&rows, joins)?;
     Ok((finish(&mut rows, window), count))

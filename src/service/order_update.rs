@@ -409,7 +409,9 @@ async fn try_update(
         || discount != order.order_discount
         || tax != order.order_tax
     {
-        let items = super::orders::items_of(db, order.tenant_id, &[order.id]).await?;
+        let items =
+            super::orders::items_of(db, order.tenant_id, &[order.id], super::rows::Columns::ALL)
+                .await?;
         total = set_totals(
             &mut changes,
             &stored_totals(&items),
@@ -604,7 +606,9 @@ pub async fn add_items(
     let order = load(db, actor.tenant_id, order_id, "orderId").await?;
     check_version(&order, expected_version)?;
     check_editable(&order, "orderId")?;
-    let existing = super::orders::items_of(db, order.tenant_id, &[order.id]).await?;
+    let existing =
+        super::orders::items_of(db, order.tenant_id, &[order.id], super::rows::Columns::ALL)
+            .await?;
     if items.is_empty() {
         return Err(error(
             &["items"],
@@ -813,7 +817,9 @@ pub async fn update_item(
     let Some((unit_price, totals)) = lines.first().copied() else {
         return Err(error(&["input"], ErrorCode::Invalid, "invalid item"));
     };
-    let siblings = super::orders::items_of(db, order.tenant_id, &[order.id]).await?;
+    let siblings =
+        super::orders::items_of(db, order.tenant_id, &[order.id], super::rows::Columns::ALL)
+            .await?;
     let all: Vec<ItemTotals> = siblings
         .iter()
         .map(|s| {
@@ -896,7 +902,9 @@ pub async fn remove_item(
     let order = load(db, actor.tenant_id, Some(item.order_id), "id").await?;
     check_version(&order, expected_version)?;
     check_editable(&order, "id")?;
-    let siblings = super::orders::items_of(db, order.tenant_id, &[order.id]).await?;
+    let siblings =
+        super::orders::items_of(db, order.tenant_id, &[order.id], super::rows::Columns::ALL)
+            .await?;
     if siblings.len() <= 1 {
         return Err(error(
             &["id"],

@@ -7,7 +7,7 @@ use sea_orm::{
     QueryOrder,
 };
 
-use super::rows::{Joined, Joins};
+use super::rows::{Columns, Joined, Joins};
 
 /// `ORD-000001`: at least six digits, more when needed.
 pub fn format_number(seq: i64) -> String {
@@ -104,16 +104,22 @@ pub async fn items_of(
     db: &DatabaseConnection,
     tenant_id: i64,
     order_ids: &[i64],
+    columns: Columns,
 ) -> Result<Vec<order_item::Model>, DbErr> {
-    super::rows::all(
-        db,
-        order_item::Entity::find()
-            .filter(order_item::Column::TenantId.eq(tenant_id))
-            .filter(order_item::Column::OrderId.is_in(order_ids.iter().copied()))
-            .order_by_asc(order_item::Column::OrderId)
-            .order_by_asc(order_item::Column::Position),
-    )
-    .await
+    use sea_orm::QueryTrait;
+
+    let mut query = order_item::Entity::find()
+        .filter(order_item::Column::TenantId.eq(tenant_id))
+        .filter(order_item::Column::OrderId.is_in(order_ids.iter().copied()))
+        .order_by_asc(order_item::Column::OrderId)
+        .order_by_asc(order_item::Column::Position)
+        .into_query();
+    if columns != Columns::ALL {
+        query.clear_selects();
+        super::rows::select_columns::<order_item::Entity>(&mut query, columns);
+    }
+    let rows = db.query_all(&query).await?;
+    super::rows::read_items(&rows, columns)
 }
 
 /// Order items of the tenant by id.
@@ -146,33 +152,33 @@ pub async fn events_of(
         .await
 }
 
-/// Adds to a select of orders the joins of `joins` and their columns, in
-/// the order [`super::rows::read_joined`] reads them. Items come by order,
-/// then position.
+/// Makes a select of orders read the columns and joins of `joins`, in the
+/// order [`super::rows::read_joined`] reads them. Items come by order, then
+/// position.
 pub fn join(query: &mut SelectStatement, joins: Joins) {
-    use sea_orm::Iterable;
+    use super::rows::select_columns;
 
-    if joins.customer {
+    if joins.order != Columns::ALL {
+        query.clear_selects();
+        select_columns::<order::Entity>(query, joins.order);
+    }
+    if let Some(columns) = joins.customer {
         query.inner_join(
             customer::Entity,
             Expr::col((customer::Entity, customer::Column::Id))
                 .equals((order::Entity, order::Column::CustomerId)),
         );
-        for column in customer::Column::iter() {
-            query.column((customer::Entity, column));
-        }
+        select_columns::<customer::Entity>(query, columns);
     }
-    if joins.channel {
+    if let Some(columns) = joins.channel {
         query.inner_join(
             channel::Entity,
             Expr::col((channel::Entity, channel::Column::Id))
                 .equals((order::Entity, order::Column::ChannelId)),
         );
-        for column in channel::Column::iter() {
-            query.column((channel::Entity, column));
-        }
+        select_columns::<channel::Entity>(query, columns);
     }
-    if joins.items {
+    if let Some(columns) = joins.items {
         query.left_join(
             order_item::Entity,
             Condition::all()
@@ -185,9 +191,7 @@ pub fn join(query: &mut SelectStatement, joins: Joins) {
                         .equals((order::Entity, order::Column::TenantId)),
                 ),
         );
-        for column in order_item::Column::iter() {
-            query.column((order_item::Entity, column));
-        }
+        select_columns::<order_item::Entity>(query, columns);
         query
             .order_by((order::Entity, order::Column::Id), sea_orm::Order::Asc)
             .order_by(

@@ -12,12 +12,13 @@
 
 use chrono::{DateTime, Utc};
 use entity::{channel, customer, order, order_item};
+use sea_orm::sea_query::SelectStatement;
 use sea_orm::sqlx::error::BoxDynError;
 use sea_orm::sqlx::postgres::{PgRow, PgValueFormat, PgValueRef};
 use sea_orm::sqlx::sqlite::{SqliteRow, SqliteValueRef};
 use sea_orm::sqlx::{self, Decode, Postgres, Row, Sqlite};
 use sea_orm::{
-    ActiveEnum, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryResult, Select,
+    ActiveEnum, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Iterable, QueryResult, Select,
 };
 
 /// A model read by position (see the module documentation).
@@ -28,10 +29,79 @@ enum Backend<'a> {
     Sqlite(&'a SqliteRow),
 }
 
-/// Reads the columns of one row in order.
+/// The columns of a model a statement reads: bit `i` is the model's `i`-th
+/// column, in the order of its `Column` enum (the order `Entity::find()`
+/// selects them). A column left out is given a fallback by the reader (0,
+/// "", NULL, the enum's first value, 1970-01-01): only the fields whose
+/// columns were read may be shown. Every set holds the id (column 0).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Columns(u64);
+
+impl Columns {
+    /// Every column.
+    pub const ALL: Columns = Columns(u64::MAX);
+    /// The id alone.
+    pub const ID: Columns = Columns(1);
+
+    /// These columns and the one at `index` (a `Column` enum cast to `usize`).
+    pub const fn with(self, index: usize) -> Columns {
+        Columns(self.0 | 1 << index)
+    }
+
+    /// The columns of both.
+    pub const fn union(self, other: Columns) -> Columns {
+        Columns(self.0 | other.0)
+    }
+
+    /// Whether the column at `index` is read.
+    pub const fn contains(self, index: usize) -> bool {
+        self.0 & (1 << index) != 0
+    }
+
+    /// How many of a model's `of` columns are read.
+    fn count(self, of: usize) -> usize {
+        (self.0 & (u64::MAX >> (64 - of))).count_ones() as usize
+    }
+}
+
+/// What an unread column holds.
+trait Fallback {
+    fn fallback() -> Self;
+}
+
+impl Fallback for i64 {
+    fn fallback() -> Self {
+        0
+    }
+}
+
+impl Fallback for i32 {
+    fn fallback() -> Self {
+        0
+    }
+}
+
+impl Fallback for String {
+    fn fallback() -> Self {
+        String::new()
+    }
+}
+
+impl<T> Fallback for Option<T> {
+    fn fallback() -> Self {
+        None
+    }
+}
+
+/// Reads the columns of one row in order, the columns of each model as its
+/// [`Columns`] say.
 struct Reader<'a> {
     row: Backend<'a>,
+    /// The next column of the row.
     next: usize,
+    /// The columns of the model being read, and its next column.
+    columns: Columns,
+    column: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -43,18 +113,28 @@ impl<'a> Reader<'a> {
         } else {
             return Err(DbErr::Type("a row of an unsupported backend".to_owned()));
         };
-        Ok(Reader { row, next: 0 })
+        Ok(Reader {
+            row,
+            next: 0,
+            columns: Columns::ALL,
+            column: 0,
+        })
     }
 
-    /// The next column. The type was checked once, by the test that reads the
-    /// same rows through SeaORM: the decoder itself still refuses bytes of the
-    /// wrong size or a NULL where none may be.
-    fn get<T>(&mut self) -> Result<T, DbErr>
+    /// Starts reading a model whose `columns` come next in the row.
+    fn model(&mut self, columns: Columns) -> &mut Self {
+        self.columns = columns;
+        self.column = 0;
+        self
+    }
+
+    /// The row's column at `index`. The type was checked once, by the test
+    /// that reads the same rows through SeaORM: the decoder itself still
+    /// refuses bytes of the wrong size or a NULL where none may be.
+    fn at<T>(&self, index: usize) -> Result<T, DbErr>
     where
         T: for<'r> sqlx::Decode<'r, Postgres> + for<'r> sqlx::Decode<'r, Sqlite>,
     {
-        let index = self.next;
-        self.next += 1;
         match self.row {
             Backend::Postgres(row) => row.try_get_unchecked::<T, usize>(index),
             Backend::Sqlite(row) => row.try_get_unchecked::<T, usize>(index),
@@ -62,26 +142,63 @@ impl<'a> Reader<'a> {
         .map_err(|e| DbErr::Type(format!("column {index}: {e}")))
     }
 
-    /// The next column, a timestamp.
+    /// Moves to the model's next column: the row's index of it, or `None`
+    /// when the statement did not read it.
+    fn step(&mut self) -> Option<usize> {
+        let column = self.column;
+        self.column += 1;
+        self.columns.contains(column).then(|| {
+            self.next += 1;
+            self.next - 1
+        })
+    }
+
+    /// The model's next column.
+    fn get<T>(&mut self) -> Result<T, DbErr>
+    where
+        T: Fallback + for<'r> sqlx::Decode<'r, Postgres> + for<'r> sqlx::Decode<'r, Sqlite>,
+    {
+        match self.step() {
+            Some(index) => self.at(index),
+            None => Ok(T::fallback()),
+        }
+    }
+
+    /// The model's next column, a timestamp.
     fn time(&mut self) -> Result<DateTime<Utc>, DbErr> {
-        self.get::<Timestamp>().map(|t| t.0)
+        match self.step() {
+            Some(index) => self.at::<Timestamp>(index).map(|t| t.0),
+            None => Ok(DateTime::UNIX_EPOCH),
+        }
     }
 
-    /// The next column, a nullable timestamp.
+    /// The model's next column, a nullable timestamp.
     fn maybe_time(&mut self) -> Result<Option<DateTime<Utc>>, DbErr> {
-        self.get::<Option<Timestamp>>().map(|t| t.map(|t| t.0))
+        match self.step() {
+            Some(index) => self.at::<Option<Timestamp>>(index).map(|t| t.map(|t| t.0)),
+            None => Ok(None),
+        }
     }
 
-    /// The next column, a string-valued enum.
+    /// The model's next column, a string-valued enum.
     fn choice<E: ActiveEnum<Value = String>>(&mut self) -> Result<E, DbErr> {
-        E::try_from_value(&self.get::<String>()?)
+        match self.step() {
+            Some(index) => E::try_from_value(&self.at::<String>(index)?),
+            None => E::iter()
+                .next()
+                .ok_or_else(|| DbErr::Type("an enum without values".to_owned())),
+        }
     }
 
-    /// The next column, a nullable string-valued enum.
+    /// The model's next column, a nullable string-valued enum.
     fn maybe_choice<E: ActiveEnum<Value = String>>(&mut self) -> Result<Option<E>, DbErr> {
-        self.get::<Option<String>>()?
-            .map(|v| E::try_from_value(&v))
-            .transpose()
+        match self.step() {
+            Some(index) => self
+                .at::<Option<String>>(index)?
+                .map(|v| E::try_from_value(&v))
+                .transpose(),
+            None => Ok(None),
+        }
     }
 }
 
@@ -106,7 +223,9 @@ impl<'r> Decode<'r, Postgres> for Timestamp {
                     .map(Timestamp)
                     .ok_or_else(|| "timestamp out of range".into())
             }
-            PgValueFormat::Text => <DateTime<Utc> as Decode<Postgres>>::decode(value).map(Timestamp),
+            PgValueFormat::Text => {
+                <DateTime<Utc> as Decode<Postgres>>::decode(value).map(Timestamp)
+            }
         }
     }
 }
@@ -241,15 +360,28 @@ impl Positional for channel::Model {
     }
 }
 
-/// What a statement joins to its orders, in this column order after the
-/// order's own: the customer's columns, the channel's, an item's.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What a statement reads of its orders and joins to them, in this column
+/// order: the order's columns, the customer's, the channel's, an item's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Joins {
-    pub customer: bool,
-    pub channel: bool,
+    pub order: Columns,
+    pub customer: Option<Columns>,
+    pub channel: Option<Columns>,
     /// One row per item (a `LEFT JOIN`: an order without items is one row
     /// whose item columns are NULL).
-    pub items: bool,
+    pub items: Option<Columns>,
+}
+
+impl Default for Joins {
+    /// Every column of the orders, nothing joined.
+    fn default() -> Self {
+        Joins {
+            order: Columns::ALL,
+            customer: None,
+            channel: None,
+            items: None,
+        }
+    }
 }
 
 /// An order with what a joined statement read with it.
@@ -262,38 +394,38 @@ pub struct Joined {
     pub items: Vec<order_item::Model>,
 }
 
-/// Reads the rows of a statement that joined `joins` to orders. The rows of
+/// Adds the columns of entity `E` that `columns` holds to a select, in the
+/// order [`read_joined`] reads them.
+pub fn select_columns<E: EntityTrait>(query: &mut SelectStatement, columns: Columns) {
+    for (index, column) in E::Column::iter().enumerate() {
+        if columns.contains(index) {
+            query.column((E::default(), column));
+        }
+    }
+}
+
+/// Reads the rows of a statement that read and joined `joins`. The rows of
 /// one order follow each other (items joined: one row per item, in item
 /// order); an order's own columns, and its parties', are read from its first
 /// row only.
 pub fn read_joined(rows: &[QueryResult], joins: Joins) -> Result<Vec<Joined>, DbErr> {
-    use sea_orm::Iterable;
-    let order_columns = order::Column::iter().count();
-    let item_at = order_columns
-        + if joins.customer {
-            customer::Column::iter().count()
-        } else {
-            0
-        }
-        + if joins.channel {
-            channel::Column::iter().count()
-        } else {
-            0
-        };
+    let width = |columns: Option<Columns>, of: usize| columns.map_or(0, |c| c.count(of));
+    let item_at = width(Some(joins.order), order::Column::iter().count())
+        + width(joins.customer, customer::Column::iter().count())
+        + width(joins.channel, channel::Column::iter().count());
     let mut out: Vec<Joined> = Vec::new();
     for res in rows {
         let mut r = Reader::new(res)?;
-        let id: i64 = r.get()?;
+        let id: i64 = r.at(0)?;
         if out.last().is_none_or(|last| last.order.id != id) {
-            r.next = 0;
-            let order = order::Model::read(&mut r)?;
+            let order = order::Model::read(r.model(joins.order))?;
             let customer = joins
                 .customer
-                .then(|| customer::Model::read(&mut r))
+                .map(|c| customer::Model::read(r.model(c)))
                 .transpose()?;
             let channel = joins
                 .channel
-                .then(|| channel::Model::read(&mut r))
+                .map(|c| channel::Model::read(r.model(c)))
                 .transpose()?;
             out.push(Joined {
                 order,
@@ -302,11 +434,10 @@ pub fn read_joined(rows: &[QueryResult], joins: Joins) -> Result<Vec<Joined>, Db
                 items: Vec::new(),
             });
         }
-        if joins.items {
-            r.next = item_at;
-            if r.get::<Option<i64>>()?.is_some() {
+        if let Some(columns) = joins.items {
+            if r.at::<Option<i64>>(item_at)?.is_some() {
                 r.next = item_at;
-                let item = order_item::Model::read(&mut r)?;
+                let item = order_item::Model::read(r.model(columns))?;
                 if let Some(last) = out.last_mut() {
                     last.items.push(item);
                 }
@@ -314,6 +445,13 @@ pub fn read_joined(rows: &[QueryResult], joins: Joins) -> Result<Vec<Joined>, Db
         }
     }
     Ok(out)
+}
+
+/// Items read with these columns (see [`Columns`]).
+pub fn read_items(rows: &[QueryResult], columns: Columns) -> Result<Vec<order_item::Model>, DbErr> {
+    rows.iter()
+        .map(|row| order_item::Model::read(Reader::new(row)?.model(columns)))
+        .collect()
 }
 
 /// Every row of `select`, read by position.

@@ -11,6 +11,7 @@ mod auth;
 mod channels;
 mod cli;
 mod clients;
+mod columns;
 mod create_orders;
 mod create_orders_statements;
 mod currencies;

@@ -4,7 +4,7 @@
 
 use entity::{channel, customer, order, order_item};
 use ordergraph::service::orders::{self, Key};
-use ordergraph::service::rows;
+use ordergraph::service::rows::{self, Columns};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
@@ -78,10 +78,16 @@ async fn rows_read_by_position_equal_seaorm_s(backend: Backend) {
     let db = &app.db;
     // Timestamps on both sides of both epochs (1970, and PostgreSQL's 2000),
     // to the microsecond.
-    for (id, at) in [(1, "1969-07-20T20:17:40.123456Z"), (2, "1999-12-31T23:59:59.999999Z")] {
+    for (id, at) in [
+        (1, "1969-07-20T20:17:40.123456Z"),
+        (2, "1999-12-31T23:59:59.999999Z"),
+    ] {
         let at: chrono::DateTime<chrono::Utc> = at.parse().unwrap();
         order::Entity::update_many()
-            .col_expr(order::Column::UpdatedAt, sea_orm::sea_query::Expr::value(at))
+            .col_expr(
+                order::Column::UpdatedAt,
+                sea_orm::sea_query::Expr::value(at),
+            )
             .filter(order::Column::Id.eq(id))
             .exec(db)
             .await
@@ -138,10 +144,12 @@ async fn rows_read_by_position_equal_seaorm_s(backend: Backend) {
             .all(db)
     };
     for bits in 0..8u8 {
+        let all = |on: bool| on.then_some(Columns::ALL);
         let joins = rows::Joins {
-            customer: bits & 1 != 0,
-            channel: bits & 2 != 0,
-            items: bits & 4 != 0,
+            order: Columns::ALL,
+            customer: all(bits & 1 != 0),
+            channel: all(bits & 2 != 0),
+            items: all(bits & 4 != 0),
         };
         let mut joined = orders::joined(db, tenant, Key::Ids(&ids), joins)
             .await
@@ -154,26 +162,64 @@ async fn rows_read_by_position_equal_seaorm_s(backend: Backend) {
                 .one(db)
                 .await
                 .unwrap();
-            assert_eq!(j.customer, customer.filter(|_| joins.customer), "{joins:?}");
+            assert_eq!(
+                j.customer,
+                customer.filter(|_| joins.customer.is_some()),
+                "{joins:?}"
+            );
             let channel = channel::Entity::find_by_id(expected.channel_id)
                 .one(db)
                 .await
                 .unwrap();
-            assert_eq!(j.channel, channel.filter(|_| joins.channel), "{joins:?}");
-            let items = items_of(expected.id).await.unwrap();
-            assert!(!items.is_empty());
             assert_eq!(
-                j.items,
-                if joins.items { items } else { vec![] },
+                j.channel,
+                channel.filter(|_| joins.channel.is_some()),
                 "{joins:?}"
             );
+            let items = items_of(expected.id).await.unwrap();
+            assert!(!items.is_empty());
+            let items = if joins.items.is_some() { items } else { vec![] };
+            assert_eq!(j.items, items, "{joins:?}");
         }
     }
     let all = rows::Joins {
-        customer: true,
-        channel: true,
-        items: true,
+        order: Columns::ALL,
+        customer: Some(Columns::ALL),
+        channel: Some(Columns::ALL),
+        items: Some(Columns::ALL),
     };
+    // Some columns: those read equal, the others hold their fallbacks.
+    let some = rows::Joins {
+        order: Columns::ID
+            .with(order::Column::Number as usize)
+            .with(order::Column::CreatedAt as usize),
+        customer: Some(Columns::ID.with(customer::Column::Email as usize)),
+        channel: None,
+        items: Some(Columns::ID.with(order_item::Column::Sku as usize)),
+    };
+    let lean = orders::joined(db, tenant, Key::Ids(&ids), some)
+        .await
+        .unwrap();
+    for (j, expected) in lean.iter().zip(&orders) {
+        assert_eq!(
+            (j.order.id, &j.order.number),
+            (expected.id, &expected.number)
+        );
+        assert_eq!(j.order.created_at, expected.created_at);
+        assert_eq!((j.order.total, j.order.reference.as_deref()), (0, None));
+        assert_eq!(j.order.status, order::OrderStatus::Pending);
+        assert_eq!(j.order.updated_at, chrono::DateTime::UNIX_EPOCH);
+        let customer = j.customer.as_ref().unwrap();
+        assert!(customer.email.contains('@') && customer.first_name.is_none());
+        let skus: Vec<_> = j
+            .items
+            .iter()
+            .map(|i| (i.sku.as_str(), i.quantity))
+            .collect();
+        let expected_items = items_of(expected.id).await.unwrap();
+        let expected_skus: Vec<_> = expected_items.iter().map(|i| (i.sku.as_str(), 0)).collect();
+        assert_eq!(skus, expected_skus);
+    }
     let by_number = orders::joined(db, tenant, Key::Number(&orders[1].number), all)
         .await
         .unwrap();

@@ -42,8 +42,13 @@ impl Order {
         Ok(Decimal::from_amount(amount, self.exponent(ctx)?))
     }
 
+    /// The items, with the columns the field being resolved (`items` or
+    /// `itemsCount`) reads.
     async fn load_items(&self, ctx: &Context<'_>) -> Result<Vec<order_item::Model>> {
-        Ok(load(ctx, ItemsOf(self.0.id)).await?.unwrap_or_default())
+        let columns = crate::graphql::columns::of_items(&ctx.field());
+        Ok(load(ctx, ItemsOf(self.0.id, columns))
+            .await?
+            .unwrap_or_default())
     }
 }
 
