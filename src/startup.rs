@@ -96,7 +96,7 @@ impl App {
             .data(Arc::new(currencies))
             .data(codec)
             .finish();
-        let state = AppState {
+        let state = AppState(Arc::new(http::Shared {
             schema,
             checker: schema::checker(&limits),
             db,
@@ -113,7 +113,7 @@ impl App {
                 timeout: settings.request_timeout(),
                 complexity: settings.max_complexity,
             },
-        };
+        }));
         let router = http::router(
             state.clone(),
             &settings.cors_origins,

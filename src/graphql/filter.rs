@@ -338,7 +338,7 @@ pub async fn list_orders(
         let mut key: Vec<i64> = sorts.iter().map(|s| key_value(&m, s.field)).collect();
         key.push(m.id);
         OrderEdge {
-            cursor: Cursor::new(codec, tenant, scope.clone(), serde_json::json!(key)),
+            cursor: Cursor::new(codec, tenant, scope.clone(), key),
             node: m.into(),
         }
     }))

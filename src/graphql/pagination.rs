@@ -29,8 +29,9 @@ const MAC_LEN: usize = 16;
 /// Signs and checks cursors with the server's key.
 #[derive(Clone)]
 pub struct CursorCodec {
-    /// HMAC-SHA256 with the key already absorbed, cloned for each cursor.
-    keyed: Hmac<Sha256>,
+    /// HMAC-SHA256 with the key already absorbed, cloned for each signature
+    /// (shared by the cursors of a page, which clone the codec).
+    keyed: Arc<Hmac<Sha256>>,
 }
 
 impl std::fmt::Debug for CursorCodec {
@@ -44,11 +45,13 @@ impl CursorCodec {
         // A key of any length is accepted by HMAC; this cannot fail.
         let keyed = <Hmac<Sha256> as Mac>::new_from_slice(&key)
             .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-        CursorCodec { keyed }
+        CursorCodec {
+            keyed: Arc::new(keyed),
+        }
     }
 
     fn mac(&self, tenant_id: i64, scope: &str, payload: &[u8]) -> Hmac<Sha256> {
-        let mut mac = self.keyed.clone();
+        let mut mac = Hmac::clone(&self.keyed);
         mac.update(&tenant_id.to_be_bytes());
         mac.update(&(scope.len() as u64).to_be_bytes());
         mac.update(scope.as_bytes());
@@ -56,9 +59,9 @@ impl CursorCodec {
         mac
     }
 
-    /// A cursor for the given sort values.
-    pub fn encode(&self, tenant_id: i64, scope: &str, values: &serde_json::Value) -> String {
-        let payload = values.to_string();
+    /// A cursor for the given sort values (a JSON array of them).
+    pub fn encode(&self, tenant_id: i64, scope: &str, values: &[i64]) -> String {
+        let payload = serde_json::to_string(values).unwrap_or_default();
         let tag = self
             .mac(tenant_id, scope, payload.as_bytes())
             .finalize()
@@ -95,7 +98,7 @@ impl CursorCodec {
 
     /// A cursor holding one id.
     pub fn encode_id(&self, tenant_id: i64, scope: &str, id: i64) -> String {
-        self.encode(tenant_id, scope, &serde_json::json!([id]))
+        self.encode(tenant_id, scope, &[id])
     }
 
     /// The id of a cursor made by `encode_id`.
@@ -159,17 +162,12 @@ pub struct Cursor {
     codec: CursorCodec,
     tenant_id: i64,
     scope: Arc<str>,
-    values: serde_json::Value,
+    values: Vec<i64>,
 }
 
 impl Cursor {
     /// The cursor of the row with these sort values, in this tenant's list `scope`.
-    pub fn new(
-        codec: &CursorCodec,
-        tenant_id: i64,
-        scope: Arc<str>,
-        values: serde_json::Value,
-    ) -> Self {
+    pub fn new(codec: &CursorCodec, tenant_id: i64, scope: Arc<str>, values: Vec<i64>) -> Self {
         Cursor {
             codec: codec.clone(),
             tenant_id,
@@ -180,7 +178,7 @@ impl Cursor {
 
     /// The cursor of the row with this id (lists sorted by id).
     pub fn of_id(codec: &CursorCodec, tenant_id: i64, scope: Arc<str>, id: i64) -> Self {
-        Cursor::new(codec, tenant_id, scope, serde_json::json!([id]))
+        Cursor::new(codec, tenant_id, scope, vec![id])
     }
 
     /// The signed text clients pass back as `after` or `before`.

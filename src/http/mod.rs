@@ -30,9 +30,21 @@ use crate::service::{self, Principal};
 /// The header that carries the request id (set when the client sends none).
 pub const REQUEST_ID: &str = "x-request-id";
 
-/// Shared by every request.
+/// What every request shares; cloned per request by axum's `State`
+/// extractor, so it is one `Arc`.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(pub Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The server's shared state (see [`AppState`]).
+pub struct Shared {
     pub schema: AppSchema,
     /// The same schema with the limits, which only validates (see `schema::checker`).
     pub checker: AppSchema,
