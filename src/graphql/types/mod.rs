@@ -6,6 +6,7 @@ mod channel;
 mod currency;
 mod customer;
 mod enums;
+mod items;
 mod node;
 mod order;
 

@@ -4,6 +4,7 @@ use async_graphql::{Context, Json, Object, Result, ID};
 use chrono::{DateTime, Utc};
 use entity::{order, order_item};
 
+use super::items::Items;
 use super::{
     currencies, load, Address, Channel, Currency, Customer, DeliveryMethod, FulfillmentStatus,
     OrderSource, OrderStatus, PaymentStatus, ShippingMethod,
@@ -153,14 +154,15 @@ impl Order {
 
     /// The line items, in the order they were added.
     #[graphql(complexity = "10 * child_complexity")]
-    async fn items(&self, ctx: &Context<'_>) -> Result<Vec<OrderItem>> {
+    async fn items(&self, ctx: &Context<'_>) -> Result<Items> {
         let exponent = self.exponent(ctx)?;
-        Ok(self
-            .load_items(ctx)
-            .await?
-            .into_iter()
-            .map(|model| OrderItem { model, exponent })
-            .collect())
+        Ok(Items(
+            self.load_items(ctx)
+                .await?
+                .into_iter()
+                .map(|model| OrderItem { model, exponent })
+                .collect(),
+        ))
     }
 
     /// Sum of the items' quantities.
