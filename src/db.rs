@@ -101,9 +101,21 @@ pub async fn connect_with_timeout(
             .max_connections(args.db_max_connections.unwrap_or(16))
             .min_connections(1)
             .statement_timeout(statement_timeout);
-        if plain_on_loopback(url) {
-            options.map_sqlx_postgres_opts(|opts| opts.ssl_mode(PgSslMode::Disable));
-        }
+        let plain = plain_on_loopback(url);
+        options.map_sqlx_postgres_opts(move |opts| {
+            // Prepared statements keep one generic plan. With the default
+            // (`auto`), PostgreSQL planned the order page afresh on every
+            // execution (its generic plan's estimate, blind to the filter
+            // values, looked dearer than a custom plan): planning took as
+            // long as running it. Lists are keyset windows whose plan follows
+            // the sort index, which the values do not change; bench/RESULTS.md.
+            let opts = opts.options([("plan_cache_mode", "force_generic_plan")]);
+            if plain {
+                opts.ssl_mode(PgSslMode::Disable)
+            } else {
+                opts
+            }
+        });
     }
     Database::connect(options).await
 }

@@ -107,3 +107,44 @@ async fn one_order_with_its_customer_channel_and_items_is_one_statement(backend:
 }
 
 both_backends!(one_order_with_its_customer_channel_and_items_is_one_statement);
+
+/// The server's own connections carry the settings `db::connect` gives them:
+/// on PostgreSQL prepared statements keep one generic plan (the order page
+/// was planned afresh on every execution otherwise); on SQLite WAL and
+/// foreign keys.
+async fn server_connections_carry_their_settings(backend: Backend) {
+    use sea_orm::{ConnectionTrait, Statement};
+
+    let app = spawn_app(backend).await;
+    let db = &app.db;
+    let show = |sql: &str| Statement::from_string(db.get_database_backend(), sql.to_owned());
+    match backend {
+        Backend::Postgres => {
+            let row = db
+                .query_one_raw(show("SHOW plan_cache_mode"))
+                .await
+                .unwrap()
+                .unwrap();
+            let mode: String = row.try_get_by_index(0).unwrap();
+            assert_eq!(mode, "force_generic_plan");
+        }
+        Backend::Sqlite => {
+            let row = db
+                .query_one_raw(show("PRAGMA journal_mode"))
+                .await
+                .unwrap()
+                .unwrap();
+            let mode: String = row.try_get_by_index(0).unwrap();
+            assert_eq!(mode, "wal");
+            let row = db
+                .query_one_raw(show("PRAGMA foreign_keys"))
+                .await
+                .unwrap()
+                .unwrap();
+            let on: i32 = row.try_get_by_index(0).unwrap();
+            assert_eq!(on, 1);
+        }
+    }
+}
+
+both_backends!(server_connections_carry_their_settings);
