@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use entity::order::{
     DeliveryMethod, FulfillmentStatus, OrderSource, OrderStatus, PaymentStatus, ShippingMethod,
 };
-use entity::{currency, customer, order, order_event, order_item};
+use entity::{currency, customer, order, order_event, order_item, tenant};
 use sea_orm::sea_query::{Alias, CommonTableExpression, WithClause};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
@@ -833,11 +833,14 @@ fn fits_one_statement(prepared: &[&Prepared]) -> bool {
 }
 
 /// PostgreSQL: the orders, their items and their `CREATED` events in one
-/// statement (`WITH items AS (INSERT …), events AS (INSERT …) INSERT INTO
-/// orders … RETURNING *`; the foreign keys are checked at its end), with
-/// order ids taken from the sequence beforehand. Under the tenant row lock
-/// that the numbers take there are then two round trips and the commit,
-/// instead of a statement per table.
+/// statement that also takes their numbers: `WITH taken_numbers AS (UPDATE
+/// tenants … RETURNING order_seq), written_items AS (INSERT …),
+/// written_events AS (INSERT …) INSERT INTO orders … RETURNING *`, the
+/// numbers (and the events' `changes`) computed from `taken_numbers` in SQL.
+/// Taking the numbers locks the tenant's row until commit, which
+/// serializes creates: in one statement, the lock is held for that
+/// statement and the commit, with no round trip between them. Order ids
+/// come from the sequence before.
 async fn insert_all_at_once<C: ConnectionTrait>(
     txn: &C,
     actor: &Actor,
@@ -846,19 +849,21 @@ async fn insert_all_at_once<C: ConnectionTrait>(
     idempotency: Option<(&str, &str)>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<order::Model>, DbErr> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+
     let tenant_id = actor.tenant_id;
     let count = i64::try_from(prepared.len()).unwrap_or(i64::MAX);
     let ids = reserve_order_ids(txn, count).await?;
-    let first_seq = allocate_numbers(txn, tenant_id, count).await?;
     let mut orders = Vec::with_capacity(prepared.len());
     let mut items = Vec::new();
     let mut events = Vec::with_capacity(prepared.len());
-    for (i, (p, id)) in prepared.iter().zip(&ids).enumerate() {
-        let seq = first_seq + i64::try_from(i).unwrap_or(i64::MAX);
+    let mut totals = Vec::with_capacity(prepared.len());
+    for (p, id) in prepared.iter().zip(&ids) {
+        // The number columns are replaced by SQL below.
         let mut row = order_row(
             tenant_id,
             p,
-            seq,
+            0,
             customer_of(p, customers)?,
             idempotency,
             now,
@@ -866,26 +871,59 @@ async fn insert_all_at_once<C: ConnectionTrait>(
         row.id = Set(*id);
         orders.push(row);
         items.extend(item_rows(tenant_id, *id, p, now));
-        events.push(created_event(actor, *id, &format_number(seq), now, p));
+        events.push(created_event(actor, *id, "", now, p));
+        let exponent = u32::try_from(p.currency.exponent).unwrap_or(0);
+        totals.push(p.totals.total.format(exponent));
     }
-    let cte = |name: &str, insert: sea_orm::sea_query::InsertStatement| {
+    // The i-th order's number: the tenant's last number before this
+    // statement, + 1 + i (`format_number` in SQL: at least six digits).
+    let seq = |i: usize| -> SimpleExpr {
+        let back = count - 1 - i64::try_from(i).unwrap_or(i64::MAX);
+        Expr::cust_with_values("((SELECT order_seq FROM taken_numbers) - $1)", [back])
+    };
+    let number = |i: usize| -> SimpleExpr {
+        Expr::cust_with_exprs(
+            "('ORD-' || lpad(($1)::text, greatest(6, length(($1)::text)), '0'))",
+            [seq(i)],
+        )
+    };
+    let taken = Query::update()
+        .table(tenant::Entity)
+        .value(
+            tenant::Column::OrderSeq,
+            Expr::col(tenant::Column::OrderSeq).add(count),
+        )
+        .and_where(Expr::col(tenant::Column::Id).eq(tenant_id))
+        .returning_col(tenant::Column::OrderSeq)
+        .to_owned();
+    let cte = |name: &str, query: sea_orm::sea_query::SubQueryStatement| {
         CommonTableExpression::new()
-            .query(insert)
+            .query(query)
             .table_name(Alias::new(name))
             .to_owned()
     };
     let mut with = WithClause::new();
+    with.cte(cte("taken_numbers", taken.into()));
     if !items.is_empty() {
         with.cte(cte(
             "written_items",
-            order_item::Entity::insert_many(items).into_query(),
+            order_item::Entity::insert_many(items).into_query().into(),
         ));
     }
-    with.cte(cte(
-        "written_events",
-        order_event::Entity::insert_many(events).into_query(),
-    ));
-    let mut statement = order::Entity::insert_many(orders).into_query();
+    let events = insert_rows::<order_event::Entity>(&events, |i, column| {
+        matches!(column, order_event::Column::Changes).then(|| {
+            Expr::cust_with_exprs(
+                "json_build_object('number', json_build_array(NULL, $1), 'total', json_build_array(NULL, $2))",
+                [number(i), Expr::val(totals[i].clone())],
+            )
+        })
+    });
+    with.cte(cte("written_events", events.into()));
+    let mut statement = insert_rows::<order::Entity>(&orders, |i, column| match column {
+        order::Column::Number => Some(number(i)),
+        order::Column::NumberSeq => Some(seq(i)),
+        _ => None,
+    });
     statement.returning_all().with_cte(with);
     let rows = txn.query_all(&statement).await?;
     let mut by_id: HashMap<i64, order::Model> = rows
@@ -899,6 +937,40 @@ async fn insert_all_at_once<C: ConnectionTrait>(
                 .ok_or_else(|| DbErr::RecordNotFound("order just created".to_owned()))
         })
         .collect()
+}
+
+/// An INSERT of `rows` (each sets the same columns, as SeaORM's
+/// `insert_many` writes them) in which `swap` may give a row's column as an
+/// SQL expression instead of its value.
+fn insert_rows<E: EntityTrait>(
+    rows: &[E::ActiveModel],
+    swap: impl Fn(usize, E::Column) -> Option<sea_orm::sea_query::SimpleExpr>,
+) -> sea_orm::sea_query::InsertStatement {
+    use sea_orm::sea_query::{Expr, Query};
+    use sea_orm::ActiveModelTrait;
+
+    let columns: Vec<E::Column> = E::Column::iter()
+        .filter(|c| rows.first().is_some_and(|row| row.get(*c).is_set()))
+        .collect();
+    let mut insert = Query::insert();
+    insert
+        .into_table(E::default())
+        .columns(columns.iter().copied());
+    for (i, row) in rows.iter().enumerate() {
+        let values: Vec<_> = columns
+            .iter()
+            .map(|c| match swap(i, *c) {
+                Some(expr) => expr,
+                None => {
+                    c.save_as(Expr::val(row.get(*c).into_value().unwrap_or_else(|| {
+                        unreachable!("every row sets the same columns")
+                    })))
+                }
+            })
+            .collect();
+        insert.values_panic(values);
+    }
+    insert
 }
 
 /// PostgreSQL: `count` ids from the orders' sequence, in order.

@@ -1445,4 +1445,53 @@ both_backends!(
     concurrent_creates_get_distinct_consecutive_numbers,
     a_refused_duplicate_reference_uses_up_no_order_number,
     concurrent_replays_use_up_no_order_number,
+    numbers_past_six_digits_and_created_events_read_the_same_on_every_path,
 );
+
+/// Numbers are written in SQL on PostgreSQL's one-statement create and in
+/// Rust elsewhere: both give at least six digits, and the `CREATED` event
+/// holds the number and total, for one order and for a batch that crosses
+/// ORD-999999.
+async fn numbers_past_six_digits_and_created_events_read_the_same_on_every_path(backend: Backend) {
+    use entity::tenant;
+    use sea_orm::sea_query::Expr;
+
+    let (app, channel, customer) = arranged(backend).await;
+    tenant::Entity::update_many()
+        .col_expr(tenant::Column::OrderSeq, Expr::value(999_998_i64))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let input = json!({ "channel": channel, "currency": "JPY", "customer": { "id": customer },
+                        "items": [{ "sku": "A", "name": "A", "quantity": 3, "unitPrice": "7" }] });
+    let select = "number total events { type changes }";
+    let one = app
+        .graphql(
+            &format!("mutation($input: CreateOrderInput!) {{ createOrder(input: $input) {{ order {{ {select} }} userErrors {{ code }} }} }}"),
+            json!({ "input": input }),
+        )
+        .await;
+    let batch = app
+        .graphql(
+            &format!("mutation($inputs: [CreateOrderInput!]!) {{ createOrders(inputs: $inputs) {{ results {{ order {{ {select} }} userErrors {{ code }} }} }} }}"),
+            json!({ "inputs": [input, input] }),
+        )
+        .await;
+    let mut orders = vec![data(&one)["createOrder"]["order"].clone()];
+    orders.extend(
+        data(&batch)["createOrders"]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["order"].clone()),
+    );
+    let numbers: Vec<&Value> = orders.iter().map(|o| &o["number"]).collect();
+    assert_eq!(numbers, ["ORD-999999", "ORD-1000000", "ORD-1000001"]);
+    for order in &orders {
+        assert_eq!(
+            order["events"],
+            json!([{ "type": "CREATED", "changes": { "number": [null, order["number"]], "total": [null, "21"] } }]),
+            "{one} {batch}"
+        );
+    }
+}
