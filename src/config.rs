@@ -59,7 +59,8 @@ pub struct DatabaseArgs {
     /// `sqlite://…` or `postgres://…`.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
-    /// Connections in the pool (default: 16 on PostgreSQL, 8 on SQLite).
+    /// Connections in the pool (default: on PostgreSQL twice the CPUs, 4 to
+    /// 16; on SQLite 8).
     #[arg(long, env = "ORDERGRAPH_DB_MAX_CONNECTIONS")]
     pub db_max_connections: Option<u32>,
     /// SQLite only: cap the database file at this many pages (PRAGMA
