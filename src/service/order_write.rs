@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use entity::order::{
     DeliveryMethod, FulfillmentStatus, OrderSource, OrderStatus, PaymentStatus, ShippingMethod,
 };
-use entity::{currency, customer, order, order_event, order_item, tenant};
+use entity::{currency, customer, order, order_event, order_item};
 use sea_orm::sea_query::{Alias, CommonTableExpression, WithClause};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
@@ -849,7 +849,7 @@ async fn insert_all_at_once<C: ConnectionTrait>(
     idempotency: Option<(&str, &str)>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<order::Model>, DbErr> {
-    use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+    use sea_orm::sea_query::{Expr, SimpleExpr};
 
     let tenant_id = actor.tenant_id;
     let count = i64::try_from(prepared.len()).unwrap_or(i64::MAX);
@@ -887,15 +887,7 @@ async fn insert_all_at_once<C: ConnectionTrait>(
             [seq(i)],
         )
     };
-    let taken = Query::update()
-        .table(tenant::Entity)
-        .value(
-            tenant::Column::OrderSeq,
-            Expr::col(tenant::Column::OrderSeq).add(count),
-        )
-        .and_where(Expr::col(tenant::Column::Id).eq(tenant_id))
-        .returning_col(tenant::Column::OrderSeq)
-        .to_owned();
+    let taken = super::orders::take_numbers(tenant_id, count);
     let cte = |name: &str, query: sea_orm::sea_query::SubQueryStatement| {
         CommonTableExpression::new()
             .query(query)

@@ -1,7 +1,7 @@
 //! Orders: reading them with their items, and allocating order numbers.
 
 use entity::{channel, customer, order, order_event, order_item, tenant};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement, UpdateStatement};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
     QueryOrder,
@@ -24,7 +24,20 @@ pub async fn allocate_numbers<C: ConnectionTrait>(
     tenant_id: i64,
     count: i64,
 ) -> Result<i64, DbErr> {
-    let stmt = Query::update()
+    let stmt = take_numbers(tenant_id, count);
+    let row = db
+        .query_one(&stmt)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("tenant {tenant_id}")))?;
+    let last: i64 = row.try_get("", "order_seq")?;
+    Ok(last - count + 1)
+}
+
+/// `UPDATE tenants SET order_seq = order_seq + count … RETURNING order_seq`:
+/// the tenant's last number after taking `count` more. It locks the
+/// tenant's row until the transaction ends.
+pub fn take_numbers(tenant_id: i64, count: i64) -> UpdateStatement {
+    Query::update()
         .table(tenant::Entity)
         .value(
             tenant::Column::OrderSeq,
@@ -32,13 +45,7 @@ pub async fn allocate_numbers<C: ConnectionTrait>(
         )
         .and_where(Expr::col(tenant::Column::Id).eq(tenant_id))
         .returning_col(tenant::Column::OrderSeq)
-        .to_owned();
-    let row = db
-        .query_one(&stmt)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("tenant {tenant_id}")))?;
-    let last: i64 = row.try_get("", "order_seq")?;
-    Ok(last - count + 1)
+        .to_owned()
 }
 
 /// One order of the tenant.

@@ -247,116 +247,100 @@ impl<M: Positional> FromQueryResult for Fast<M> {
     }
 }
 
-fn read_order(r: &mut Reader<'_>) -> Result<order::Model, DbErr> {
-    // Fields are evaluated in the order written: the column order.
-    Ok(order::Model {
-        id: r.get()?,
-        tenant_id: r.get()?,
-        number: r.get()?,
-        number_seq: r.get()?,
-        reference: r.get()?,
-        external_id: r.get()?,
-        description: r.get()?,
-        source: r.choice()?,
-        locale: r.get()?,
-        payment_reference: r.get()?,
-        idempotency_key: r.get()?,
-        idempotency_hash: r.get()?,
-        status: r.choice()?,
-        payment_status: r.choice()?,
-        fulfillment_status: r.choice()?,
-        delivery_method: r.maybe_choice()?,
-        shipping_method: r.maybe_choice()?,
-        channel_id: r.get()?,
-        currency_id: r.get()?,
-        customer_id: r.get()?,
-        subtotal: r.get()?,
-        order_discount: r.get()?,
-        order_tax: r.get()?,
-        discount_total: r.get()?,
-        shipping_total: r.get()?,
-        tax_total: r.get()?,
-        total: r.get()?,
-        billing_address: r.get()?,
-        shipping_address: r.get()?,
-        metadata: r.get()?,
-        created_at: r.time()?,
-        updated_at: r.time()?,
-        archived_at: r.maybe_time()?,
-        version: r.get()?,
-    })
-}
-
 impl Positional for order::Model {
     fn read(r: &mut Reader<'_>) -> Result<Self, DbErr> {
-        read_order(r)
+        // Fields are evaluated in the order written: the column order.
+        Ok(order::Model {
+            id: r.get()?,
+            tenant_id: r.get()?,
+            number: r.get()?,
+            number_seq: r.get()?,
+            reference: r.get()?,
+            external_id: r.get()?,
+            description: r.get()?,
+            source: r.choice()?,
+            locale: r.get()?,
+            payment_reference: r.get()?,
+            idempotency_key: r.get()?,
+            idempotency_hash: r.get()?,
+            status: r.choice()?,
+            payment_status: r.choice()?,
+            fulfillment_status: r.choice()?,
+            delivery_method: r.maybe_choice()?,
+            shipping_method: r.maybe_choice()?,
+            channel_id: r.get()?,
+            currency_id: r.get()?,
+            customer_id: r.get()?,
+            subtotal: r.get()?,
+            order_discount: r.get()?,
+            order_tax: r.get()?,
+            discount_total: r.get()?,
+            shipping_total: r.get()?,
+            tax_total: r.get()?,
+            total: r.get()?,
+            billing_address: r.get()?,
+            shipping_address: r.get()?,
+            metadata: r.get()?,
+            created_at: r.time()?,
+            updated_at: r.time()?,
+            archived_at: r.maybe_time()?,
+            version: r.get()?,
+        })
     }
-}
-
-fn read_item(r: &mut Reader<'_>) -> Result<order_item::Model, DbErr> {
-    Ok(order_item::Model {
-        id: r.get()?,
-        tenant_id: r.get()?,
-        order_id: r.get()?,
-        position: r.get()?,
-        sku: r.get()?,
-        name: r.get()?,
-        barcode: r.get()?,
-        quantity: r.get()?,
-        unit_price: r.get()?,
-        subtotal: r.get()?,
-        discount_total: r.get()?,
-        tax_total: r.get()?,
-        total: r.get()?,
-        metadata: r.get()?,
-        created_at: r.time()?,
-        updated_at: r.time()?,
-    })
 }
 
 impl Positional for order_item::Model {
     fn read(r: &mut Reader<'_>) -> Result<Self, DbErr> {
-        read_item(r)
+        Ok(order_item::Model {
+            id: r.get()?,
+            tenant_id: r.get()?,
+            order_id: r.get()?,
+            position: r.get()?,
+            sku: r.get()?,
+            name: r.get()?,
+            barcode: r.get()?,
+            quantity: r.get()?,
+            unit_price: r.get()?,
+            subtotal: r.get()?,
+            discount_total: r.get()?,
+            tax_total: r.get()?,
+            total: r.get()?,
+            metadata: r.get()?,
+            created_at: r.time()?,
+            updated_at: r.time()?,
+        })
     }
-}
-
-fn read_customer(r: &mut Reader<'_>) -> Result<customer::Model, DbErr> {
-    Ok(customer::Model {
-        id: r.get()?,
-        tenant_id: r.get()?,
-        email: r.get()?,
-        email_lower: r.get()?,
-        first_name: r.get()?,
-        last_name: r.get()?,
-        phone: r.get()?,
-        created_at: r.time()?,
-        updated_at: r.time()?,
-    })
 }
 
 impl Positional for customer::Model {
     fn read(r: &mut Reader<'_>) -> Result<Self, DbErr> {
-        read_customer(r)
+        Ok(customer::Model {
+            id: r.get()?,
+            tenant_id: r.get()?,
+            email: r.get()?,
+            email_lower: r.get()?,
+            first_name: r.get()?,
+            last_name: r.get()?,
+            phone: r.get()?,
+            created_at: r.time()?,
+            updated_at: r.time()?,
+        })
     }
-}
-
-fn read_channel(r: &mut Reader<'_>) -> Result<channel::Model, DbErr> {
-    Ok(channel::Model {
-        id: r.get()?,
-        tenant_id: r.get()?,
-        code: r.get()?,
-        name: r.get()?,
-        url: r.get()?,
-        connector_type: r.get()?,
-        connector_code: r.get()?,
-        created_at: r.time()?,
-        updated_at: r.time()?,
-    })
 }
 
 impl Positional for channel::Model {
     fn read(r: &mut Reader<'_>) -> Result<Self, DbErr> {
-        read_channel(r)
+        Ok(channel::Model {
+            id: r.get()?,
+            tenant_id: r.get()?,
+            code: r.get()?,
+            name: r.get()?,
+            url: r.get()?,
+            connector_type: r.get()?,
+            connector_code: r.get()?,
+            created_at: r.time()?,
+            updated_at: r.time()?,
+        })
     }
 }
 
